@@ -1,0 +1,266 @@
+"""Deterministic regex detectors for structured identifiers, emitting HIPAA labels.
+
+Each detector is a named regex with the label it emits, the group that holds the identifier
+(so a keyword such as ``MRN`` or ``fax`` can anchor a match without being part of the span)
+and an optional validator. Add a detector by appending to ``DETECTORS``; order is priority
+when two detectors claim the same characters with spans of equal length.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterable, Iterator, Sequence
+
+from deid.spans import Span
+
+VALUE = "value"  # name of the regex group holding the identifier when a keyword precedes it
+
+
+@dataclass(frozen=True)
+class Detector:
+    """A named regex that emits ``label`` for the text of group ``group`` when ``validator`` accepts it."""
+
+    name: str
+    label: str
+    regex: re.Pattern[str]
+    group: int | str = 0
+    validator: Callable[[str], bool] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.group, str) and self.group not in self.regex.groupindex:
+            raise ValueError(f"detector {self.name!r} names group {self.group!r}, which its regex lacks")
+
+    def find(self, text: str) -> Iterator[Span]:
+        """Every accepted match in ``text`` as a span."""
+        for match in self.regex.finditer(text):
+            start, end = match.span(self.group)
+            if start < end and (self.validator is None or self.validator(text[start:end])):
+                yield Span(start, end, self.label)
+
+
+# --- building blocks -------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
+    r"|JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)"
+)  # title case or spelled out in capitals: lower-case "mar"/"may" and "MAR" (administration record) are words
+_MONTH_WORD = rf"{_MONTH}\b\.?"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
+_YEAR4 = r"(?:19|20)\d{2}(?!\d)"
+_TIME = r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?(?:[AaPp][Mm]\b|[AaPp]\.[Mm]\.))?|(?:1[0-2]|0?[1-9])\s?[AaPp][Mm]\b)"
+_NOT_DOSE = r"(?!\s*(?i:mg|mcg|ml|g|units?)\b)"  # "5-10-15 mg" is a titration, "May 5 mg" a dose
+_AT_TIME = rf"(?:(?:[ T]|,\s*|\s+(?:at|@)\s*){_TIME})?"
+
+_PHONE_US = (
+    r"(?<![\w+])(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}"
+    r"(?:\s*,?\s*(?i:ext\.?|x\.?|extension)\s*\d{1,5})?(?!\w)(?!-\d)"
+)
+_PHONE_INTL = r"(?<![\w+])\+[2-9]\d{0,2}(?:[ .-]\(?\d{1,6}\)?){2,5}(?!\w)(?!-\d)"
+
+# ID (Idaho) is left out: "ID 12345" is far more often an identifier than an Idaho ZIP.
+_STATE_ABBR = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM"
+    "|NY|NC|ND|OH|OK|OR|PA|PR|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
+)
+_STATE_NAME = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii"
+    "|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan"
+    "|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico"
+    "|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island"
+    "|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia"
+    "|Wisconsin|Wyoming|Puerto Rico"
+)
+
+# An identifier after a keyword: letters, digits and inner hyphens, at least 4 long, with a digit.
+_ID_VALUE = rf"(?P<{VALUE}>(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]{{4}})[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?![\w-])"
+_ID_JOINER = r"(?:\s*(?:no\b\.?|nbr\b\.?|num\b\.?|number\b|#|:|=|-(?=\s)))*\s*"
+
+
+def _keyword_id(keywords: str) -> re.Pattern[str]:
+    """An identifier introduced by one of ``keywords`` (case-insensitive) and optional 'no.', '#', ':'."""
+    return re.compile(rf"(?i:\b(?:{keywords}))(?![A-Za-z]){_ID_JOINER}{_ID_VALUE}")
+
+
+# --- validators ------------------------------------------------------------------------------
+
+
+def _valid_ssn(value: str) -> bool:
+    """SSA never issues area 000, 666 or 9xx, group 00 or serial 0000."""
+    digits = re.sub(r"\D", "", value)
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return len(digits) == 9 and area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def _valid_ipv4(value: str) -> bool:
+    """Four octets of at most 255."""
+    return all(int(octet) <= 255 for octet in value.split("."))
+
+
+def _valid_ipv6(value: str) -> bool:
+    """A real IPv6 address with at least three groups (so clock times like 14:30:00 never pass)."""
+    try:
+        ipaddress.IPv6Address(value)
+    except ValueError:
+        return False
+    return len([group for group in value.split(":") if group]) >= 3
+
+
+def _valid_phone_intl(value: str) -> bool:
+    """E.164 allows 8 to 15 digits including the country code."""
+    return 8 <= len(re.sub(r"\D", "", value)) <= 15
+
+
+def _valid_numeric_date(value: str) -> bool:
+    """The leading three numbers form a calendar date as Y-M-D, M/D/Y or D/M/Y."""
+    first, second, third = (int(n) for n in re.findall(r"\d+", value)[:3])
+    if re.match(r"\d{4}", value):
+        candidates = [(first, second, third)]
+    else:
+        year = third if third >= 100 else 2000  # a leap year, so 2/29/xx is not rejected
+        candidates = [(year, first, second), (year, second, first)]
+    return any(_is_date(*ymd) for ymd in candidates)
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
+    """Whether the three numbers name a real calendar day."""
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _age_over_89(value: str) -> bool:
+    """Ages 90 and over are PHI; ages up to 89 are not (and nobody is 130)."""
+    return 90 <= int(re.findall(r"\d+", value)[0]) < 130
+
+
+# --- the registry ----------------------------------------------------------------------------
+
+DETECTORS: tuple[Detector, ...] = (
+    Detector("ssn", "US_SSN", re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"), validator=_valid_ssn),
+    Detector(
+        "ssn_after_keyword",
+        "US_SSN",
+        re.compile(rf"(?i:\b(?:SSN|social\s+security(?:\s+(?:no\b\.?|number|#))?))\s*[#:]?\s*(?P<{VALUE}>\d{{3}}([ -]?)\d{{2}}\2\d{{4}})(?!\d)"),
+        VALUE,
+        _valid_ssn,
+    ),
+    Detector(
+        "fax",
+        "FAX_NUMBER",
+        re.compile(rf"(?i:\bfax)(?!\w)(?:[^\w\n]+[A-Za-z]+){{0,3}}[^\w\n(+]*(?P<{VALUE}>{_PHONE_US}|{_PHONE_INTL})"),
+        VALUE,
+    ),
+    Detector("phone_us", "PHONE_NUMBER", re.compile(_PHONE_US)),
+    Detector("phone_intl", "PHONE_NUMBER", re.compile(_PHONE_INTL), validator=_valid_phone_intl),
+    Detector("email", "EMAIL_ADDRESS", re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")),
+    Detector("url", "URL", re.compile(r"(?i:\b(?:https?://|www\.))[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")),
+    Detector("ipv4", "IP_ADDRESS", re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)(?!\w)"), validator=_valid_ipv4),
+    Detector("ipv6", "IP_ADDRESS", re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"), validator=_valid_ipv6),
+    Detector(
+        "date_iso",
+        "DATE_TIME",
+        re.compile(rf"(?<![\w/.:-]){_YEAR4}([-/])\d{{1,2}}\1\d{{1,2}}(?!\d)(?:(?:T|\s+|\s+at\s+){_TIME})?(?![\w/])"),
+        validator=_valid_numeric_date,
+    ),
+    Detector(
+        "date_numeric",
+        "DATE_TIME",
+        re.compile(rf"(?<![\w/.:-])\d{{1,2}}(?:([/-])\d{{1,2}}\1(?:\d{{4}}|\d{{2}})|\.\d{{1,2}}\.\d{{4}})(?![\w/]|[.-]\d){_NOT_DOSE}{_AT_TIME}"),
+        validator=_valid_numeric_date,
+    ),
+    Detector(
+        "date_day_month",
+        "DATE_TIME",
+        re.compile(rf"(?<![\w/.-]){_DAY}(?:[ -]|\s+of\s+){_MONTH_WORD}(?:(?:-|,?\s+){_YEAR4}|-\d{{2}}(?!\d))?{_AT_TIME}"),
+    ),
+    Detector(
+        "date_month_day",
+        "DATE_TIME",
+        re.compile(rf"\b{_MONTH_WORD}\s+{_DAY}{_NOT_DOSE}(?:,?\s+{_YEAR4})?{_AT_TIME}"),
+    ),
+    Detector("date_month_year", "DATE_TIME", re.compile(rf"\b{_MONTH_WORD},?\s+{_YEAR4}")),
+    Detector(
+        "mrn",
+        "MEDICAL_RECORD_NUMBER",
+        _keyword_id(r"MRN|MR\s*#|MR\s+no\b\.?|med(?:ical|\.)?\s+rec(?:ord|\.)?(?:\s+(?:no\b\.?|number|#))?|patient\s+ID|pt\.?\s+ID|unit\s+no\b\.?"),
+        VALUE,
+    ),
+    Detector(
+        "account",
+        "ACCOUNT_NUMBER",
+        _keyword_id(r"acct\.?|account|billing\s+(?:no\b\.?|number|#)|encounter\s+(?:no\b\.?|number|#|ID)"),
+        VALUE,
+    ),
+    Detector(
+        "health_plan",
+        "HEALTH_PLAN_NUMBER",
+        _keyword_id(r"member\s+ID|member\s+(?:no\b\.?|number|#)|policy|subscriber\s+(?:ID|no\b\.?|number|#)|group\s+(?:no\b\.?|number|#)|insurance\s+ID|medicaid\s+ID|medicare\s+ID|beneficiary\s+ID|plan\s+ID"),
+        VALUE,
+    ),
+    Detector(
+        "license",
+        "LICENSE_NUMBER",
+        _keyword_id(r"DEA|licen[cs]e|lic\.|(?-i:DL)"),
+        VALUE,
+    ),
+    Detector(
+        "device",
+        "DEVICE_ID",
+        re.compile(rf"(?:(?i:\bserial(?:\s+(?:no\b\.?|number|#))?|\bdevice\s+ID)|\bS/?N)(?![A-Za-z]){_ID_JOINER}{_ID_VALUE}"),
+        VALUE,
+    ),
+    Detector(
+        "zip_after_state",
+        "LOCATION",
+        re.compile(rf"(?:\b(?:{_STATE_ABBR})|(?i:\b(?:{_STATE_NAME})))\b,?\s+(?P<{VALUE}>\d{{5}}(?:-\d{{4}})?)(?![\w-])"),
+        VALUE,
+    ),
+    Detector(
+        "zip_after_keyword",
+        "LOCATION",
+        re.compile(rf"(?i:\bzip(?:\s*code)?)\s*[#:]?\s*(?P<{VALUE}>\d{{5}}(?:-\d{{4}})?)(?![\w-])"),
+        VALUE,
+    ),
+    Detector(
+        "age_phrase",
+        "AGE",
+        re.compile(r"(?<![\w.])\d{2,3}(?:[- ]?(?i:years?|yrs?|y)[- ]?(?i:old)|\s?(?i:yo|y/o|y\.o\.)(?!\w))"),
+        validator=_age_over_89,
+    ),
+    Detector(
+        "age_keyword",
+        "AGE",
+        re.compile(rf"(?i:\bage[ds]?)(?:\s*:\s*|\s+(?:of\s+)?)(?P<{VALUE}>\d{{2,3}})(?![\w.])"),
+        VALUE,
+        _age_over_89,
+    ),
+)
+
+
+def detect_patterns(
+    text: str, labels: Iterable[str] | None = None, detectors: Sequence[Detector] = DETECTORS
+) -> list[Span]:
+    """Sorted, non-overlapping spans found by ``detectors``, limited to ``labels`` when given."""
+    wanted = None if labels is None else frozenset(labels)
+    candidates = [
+        (priority, span)
+        for priority, detector in enumerate(detectors)
+        if wanted is None or detector.label in wanted
+        for span in detector.find(text)
+    ]
+    return _longest_wins(candidates)
+
+
+def _longest_wins(candidates: list[tuple[int, Span]]) -> list[Span]:
+    """Keep the longest of overlapping spans; ties go to the earlier start, then detector priority."""
+    kept: list[Span] = []
+    for _, span in sorted(candidates, key=lambda c: (c[1].start - c[1].end, c[1].start, c[0])):
+        if all(span.end <= other.start or other.end <= span.start for other in kept):
+            kept.append(span)
+    return sorted(kept)

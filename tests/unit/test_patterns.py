@@ -1,0 +1,177 @@
+"""Tests for deid.patterns: positive and hard-negative tables with hand-written expectations."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from deid.patterns import DETECTORS, Detector, detect_patterns
+from deid.spans import Span
+
+
+def found(text: str, labels: list[str] | None = None) -> list[tuple[str, str]]:
+    """(label, matched substring) for every detected span, in order."""
+    return [(s.label, text[s.start : s.end]) for s in detect_patterns(text, labels)]
+
+
+POSITIVES = [
+    # US_SSN
+    ("SSN 123-45-6789 on file", [("US_SSN", "123-45-6789")]),
+    ("ssn: 123456789.", [("US_SSN", "123456789")]),
+    ("Social security number 123 45 6789", [("US_SSN", "123 45 6789")]),
+    # PHONE_NUMBER
+    ("Call (617) 555-0199 today", [("PHONE_NUMBER", "(617) 555-0199")]),
+    ("cell 617.555.0199.", [("PHONE_NUMBER", "617.555.0199")]),
+    ("tel:617-555-0199", [("PHONE_NUMBER", "617-555-0199")]),
+    ("+1 617-555-0199 ext. 123 (desk)", [("PHONE_NUMBER", "+1 617-555-0199 ext. 123")]),
+    ("1-800-555-0199 x42", [("PHONE_NUMBER", "1-800-555-0199 x42")]),
+    ("London office +44 20 7946 0958.", [("PHONE_NUMBER", "+44 20 7946 0958")]),
+    ("(617)555-0199", [("PHONE_NUMBER", "(617)555-0199")]),
+    # FAX_NUMBER: the keyword is outside the span; the phone before it stays a phone
+    ("Fax: (617) 555-0101", [("FAX_NUMBER", "(617) 555-0101")]),
+    ("Tel 617-555-0100, fax 617-555-0101", [("PHONE_NUMBER", "617-555-0100"), ("FAX_NUMBER", "617-555-0101")]),
+    ("fax number is 617.555.0101", [("FAX_NUMBER", "617.555.0101")]),
+    ("FAX #: +44 20 7946 0958", [("FAX_NUMBER", "+44 20 7946 0958")]),
+    # EMAIL_ADDRESS and URL
+    ("email jo.doe+x@mail.example.org.", [("EMAIL_ADDRESS", "jo.doe+x@mail.example.org")]),
+    ("see https://portal.example.com/pt?id=7.", [("URL", "https://portal.example.com/pt?id=7")]),
+    ("(www.example.org/records)", [("URL", "www.example.org/records")]),
+    ("HTTP://EXAMPLE.COM", [("URL", "HTTP://EXAMPLE.COM")]),
+    # IP_ADDRESS
+    ("from 192.168.1.20.", [("IP_ADDRESS", "192.168.1.20")]),
+    ("host 2001:db8::8a2e:370:7334 down", [("IP_ADDRESS", "2001:db8::8a2e:370:7334")]),
+    ("v6 2001:0db8:85a3:0000:0000:8a2e:0370:7334", [("IP_ADDRESS", "2001:0db8:85a3:0000:0000:8a2e:0370:7334")]),
+    # DATE_TIME
+    ("seen 3/4/21 in clinic", [("DATE_TIME", "3/4/21")]),
+    ("seen 03/04/2021.", [("DATE_TIME", "03/04/2021")]),
+    ("seen 25/12/2021.", [("DATE_TIME", "25/12/2021")]),
+    ("seen 03-04-2021", [("DATE_TIME", "03-04-2021")]),
+    ("seen 03.04.2021", [("DATE_TIME", "03.04.2021")]),
+    ("admit 2021-03-04.", [("DATE_TIME", "2021-03-04")]),
+    ("admit 2021-03-04 14:30, stable", [("DATE_TIME", "2021-03-04 14:30")]),
+    ("admit 2021-03-04T14:30:00", [("DATE_TIME", "2021-03-04T14:30:00")]),
+    ("admit 04-Mar-2021", [("DATE_TIME", "04-Mar-2021")]),
+    ("admit 04-Mar-21", [("DATE_TIME", "04-Mar-21")]),
+    ("on March 4th we", [("DATE_TIME", "March 4th")]),
+    ("on March 4, 2021.", [("DATE_TIME", "March 4, 2021")]),
+    ("on 4 March 2021.", [("DATE_TIME", "4 March 2021")]),
+    ("on Mar 4 she", [("DATE_TIME", "Mar 4")]),
+    ("on Jan. 5th 2020.", [("DATE_TIME", "Jan. 5th 2020")]),
+    ("on Sept 30, 2020 at 14:30.", [("DATE_TIME", "Sept 30, 2020 at 14:30")]),
+    ("on 3/4/21 2:30 PM", [("DATE_TIME", "3/4/21 2:30 PM")]),
+    ("since March 2021", [("DATE_TIME", "March 2021")]),
+    ("DOB: MARCH 4, 1931", [("DATE_TIME", "MARCH 4, 1931")]),
+    ("seen 2/29/2020", [("DATE_TIME", "2/29/2020")]),
+    # keyword-introduced identifiers: the span is the number, never the keyword
+    ("MRN: 4471983,", [("MEDICAL_RECORD_NUMBER", "4471983")]),
+    ("MR#12345", [("MEDICAL_RECORD_NUMBER", "12345")]),
+    ("medical record no. 556677", [("MEDICAL_RECORD_NUMBER", "556677")]),
+    ("acct 99812", [("ACCOUNT_NUMBER", "99812")]),
+    ("Account #: 4455-22.", [("ACCOUNT_NUMBER", "4455-22")]),
+    ("Member ID: XJH123456789", [("HEALTH_PLAN_NUMBER", "XJH123456789")]),
+    ("policy no. 99-887766", [("HEALTH_PLAN_NUMBER", "99-887766")]),
+    ("subscriber ID W123456", [("HEALTH_PLAN_NUMBER", "W123456")]),
+    ("DEA # AB1234563", [("LICENSE_NUMBER", "AB1234563")]),
+    ("license # MD12345", [("LICENSE_NUMBER", "MD12345")]),
+    ("serial no. PX-55231", [("DEVICE_ID", "PX-55231")]),
+    ("pacemaker SN 44X9921", [("DEVICE_ID", "44X9921")]),
+    # ZIP codes as LOCATION
+    ("Boston, MA 02115", [("LOCATION", "02115")]),
+    ("New York 10001-1234", [("LOCATION", "10001-1234")]),
+    ("ZIP: 02139", [("LOCATION", "02139")]),
+    ("zip code 94110", [("LOCATION", "94110")]),
+    # AGE over 89
+    ("a 93-year-old man", [("AGE", "93-year-old")]),
+    ("age 95", [("AGE", "95")]),
+    ("95 yo F", [("AGE", "95 yo")]),
+    ("aged 91,", [("AGE", "91")]),
+    ("a 102 y/o woman", [("AGE", "102 y/o")]),
+    ("93 years old", [("AGE", "93 years old")]),
+    ("Age: 90", [("AGE", "90")]),
+    # unicode and CRLF around a match do not shift offsets
+    ("Café ünïcode\r\nMRN 77889900\r\n", [("MEDICAL_RECORD_NUMBER", "77889900")]),
+]
+
+
+HARD_NEGATIVES = [
+    "diagnosed in 2015",
+    "born 1931, retired",
+    "Metoprolol 500 mg daily",
+    "K 4.1, Na 140, Hgb 12.5, INR 2.1",
+    "BP 120/80, HR 72, RR 16, T 98.6, SpO2 98%",
+    "BP 120/80/60",
+    "ICD E11.9 and I10",
+    "CPT 99213",
+    "take 1/2 tab",
+    "titrate 5-10-15 mg",
+    "May need a refill",
+    "on the MAR at 14:30",
+    "a 45-year-old man, age 67, 89 yo, aged 30",
+    "ratio 1:2:3",
+    "invalid 13/45/2021",
+    "bad SSNs 000-12-3456 666-12-3456 912-34-5678 123-00-4567",
+    "not an IP 256.1.1.1 or 1.2.3",
+    "MRN is unknown",
+    "on account of pain",
+    "the policy of the unit",
+    "10/10 pain",
+    "room 12-34-56",
+    "version 1.2.3.4567",
+    "employee ID 12345",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), POSITIVES)
+def test_when_identifier_present_then_detected_exactly(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_when_look_alike_present_then_nothing_detected(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MRN: 4471983", [Span(5, 12, "MEDICAL_RECORD_NUMBER")]),
+        ("Fax (617) 555-0101", [Span(4, 18, "FAX_NUMBER")]),
+        ("Pt 93-year-old seen 3/4/21", [Span(3, 14, "AGE"), Span(20, 26, "DATE_TIME")]),
+        ("", []),
+    ],
+)
+def test_when_detected_then_offsets_are_exact(text: str, expected: list[Span]) -> None:
+    assert detect_patterns(text) == expected
+
+
+def test_when_labels_given_then_only_those_labels_are_returned() -> None:
+    text = "MRN 4471983 seen 3/4/21 call 617-555-0199"
+    assert found(text, ["DATE_TIME", "PHONE_NUMBER"]) == [("DATE_TIME", "3/4/21"), ("PHONE_NUMBER", "617-555-0199")]
+    assert found(text, []) == []
+
+
+def test_when_detectors_overlap_then_longer_wins_and_ties_go_to_earlier_detector() -> None:
+    detectors = [
+        Detector("short", "A", re.compile(r"bc")),
+        Detector("long", "B", re.compile(r"bcd")),
+        Detector("tie_first", "C", re.compile(r"xy")),
+        Detector("tie_second", "D", re.compile(r"xy")),
+    ]
+    assert detect_patterns("abcde xy", detectors=detectors) == [Span(1, 4, "B"), Span(6, 8, "C")]
+
+
+def test_when_phone_is_also_fax_then_one_span_labelled_fax() -> None:
+    assert detect_patterns("fax 617-555-0101") == [Span(4, 16, "FAX_NUMBER")]
+
+
+def test_when_detector_names_a_missing_group_then_it_is_rejected() -> None:
+    with pytest.raises(ValueError, match="lacks"):
+        Detector("broken", "ID", re.compile(r"\d+"), group="value")
+
+
+def test_registry_emits_only_hipaa_labels() -> None:
+    from deid.entities import load_entity_set
+
+    assert {d.label for d in DETECTORS} <= set(load_entity_set("hipaa").names)
+    assert len({d.name for d in DETECTORS}) == len(DETECTORS)
