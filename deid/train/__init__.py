@@ -1,0 +1,1 @@
+"""Training: synthetic data, loss-masked batches, the LoRA fine-tuning loop and adapter export."""

@@ -1,0 +1,89 @@
+"""Loss-masked training batches that share one pass over the fixed prompt prefix.
+
+Every training conversation is the same up to the real input, so a batch runs that prefix once
+and the documents attend to its cached keys and values. Gradients flow through the shared prefix
+(the cache is expanded, not detached), so this is the same loss as running every sequence whole.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from deid.prompt import IGNORE_INDEX, TokenizedExample
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SharedPrefixBatch:
+    prefix_ids: list[int]
+    input_ids: list[list[int]]  # per document, after the prefix, right-padded
+    attention_mask: list[list[int]]
+    labels: list[list[int]]  # IGNORE_INDEX on prompt tokens and padding
+
+
+def common_prefix_length(examples: Sequence[TokenizedExample]) -> int:
+    """Length of the longest token prefix that every example shares, ending before any answer token.
+
+    The prefix stops at least one token before the first answer token, so that every answer token is
+    predicted from a suffix position and its loss is counted.
+    """
+    first = examples[0].input_ids
+    n = min(_first_answer_index(e) - 1 for e in examples)
+    for ex in examples:
+        i = 0
+        while i < n and ex.input_ids[i] == first[i]:
+            i += 1
+        n = i
+    return max(n, 0)
+
+
+def _first_answer_index(example: TokenizedExample) -> int:
+    for i, label in enumerate(example.labels):
+        if label != IGNORE_INDEX:
+            return i
+    raise ValueError("a training example has no answer tokens")
+
+
+def collate(examples: Sequence[TokenizedExample], pad_id: int, prefix_len: int) -> SharedPrefixBatch:
+    """Split examples into the shared prefix and right-padded suffixes with their labels."""
+    prefix = examples[0].input_ids[:prefix_len]
+    for ex in examples:
+        if ex.input_ids[:prefix_len] != prefix:
+            raise ValueError("examples in one batch do not share the prompt prefix; rebuild them with one prompt builder")
+    suffixes = [ex.input_ids[prefix_len:] for ex in examples]
+    labels = [ex.labels[prefix_len:] for ex in examples]
+    width = max(len(s) for s in suffixes)
+    return SharedPrefixBatch(
+        prefix_ids=list(prefix),
+        input_ids=[s + [pad_id] * (width - len(s)) for s in suffixes],
+        attention_mask=[[1] * len(s) + [0] * (width - len(s)) for s in suffixes],
+        labels=[lab + [IGNORE_INDEX] * (width - len(lab)) for lab in labels],
+    )
+
+
+def batch_loss(model: Any, batch: SharedPrefixBatch) -> Any:
+    """Mean cross-entropy over answer tokens, with one forward pass over the shared prefix."""
+    import torch
+    import torch.nn.functional as F
+
+    device = next(model.parameters()).device
+    ids = torch.tensor(batch.input_ids, device=device)
+    n, width = ids.shape
+    p = len(batch.prefix_ids)
+    mask = torch.tensor(batch.attention_mask, device=device)
+    if p == 0:
+        out = model(input_ids=ids, attention_mask=mask)
+    else:
+        cache = model(input_ids=torch.tensor([batch.prefix_ids], device=device), use_cache=True).past_key_values
+        cache.batch_repeat_interleave(n)
+        mask = torch.cat([torch.ones(n, p, dtype=torch.long, device=device), mask], 1)
+        positions = torch.arange(p, p + width, device=device).unsqueeze(0).expand(n, -1)
+        out = model(input_ids=ids, attention_mask=mask, position_ids=positions, past_key_values=cache, use_cache=True)
+    labels = torch.tensor(batch.labels, device=device)
+    # logits at position t predict token t+1; the first suffix token is prompt text (label -100),
+    # so no answer token is predicted from the prefix's last position.
+    logits = out.logits[:, :-1].float()
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=IGNORE_INDEX)

@@ -1,0 +1,178 @@
+"""LoRA fine-tuning with the loss on the final answer only, evaluated by generation after each epoch."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import yaml
+
+from deid.entities import load_entity_set
+from deid.evaluate import Document, evaluate, read_documents
+from deid.prompt import TokenizedExample, build_prompt, tokenize_example
+from deid.train.collate import batch_loss, collate, common_prefix_length
+from deid.train.config import TrainConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EpochResult:
+    epoch: int
+    train_loss: float
+    tokens_per_s: float
+    eval: dict[str, Any]
+
+
+def load_base(path: str) -> tuple[Any, Any]:
+    """Tokenizer and fp32 model of the base checkpoint, with a clear error when it is missing."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if not Path(path).exists() and (Path(path).is_absolute() or path.startswith(("models/", "./", "../"))):
+        raise FileNotFoundError(f"base model {path} does not exist; run `deid models prepare` first")
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    return tok, model
+
+
+def build_examples(tokenizer: Any, docs: Sequence[Document], cfg: TrainConfig) -> list[TokenizedExample]:
+    """Tokenized, loss-masked examples for gold documents."""
+    entities = load_entity_set(cfg.entities)
+    return [tokenize_example(tokenizer, build_prompt(entities, d.text or "", cfg.format, d.spans)) for d in docs]
+
+
+def _batches(examples: list[TokenizedExample], size: int, rng: random.Random) -> list[list[TokenizedExample]]:
+    """Shuffled batches of documents of similar length (less padding), in random order."""
+    order = sorted(range(len(examples)), key=lambda i: (len(examples[i].input_ids), rng.random()))
+    batches = [[examples[i] for i in order[at : at + size]] for at in range(0, len(order), size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _lr_at(step: int, total: int, cfg: TrainConfig) -> float:
+    """Linear warm-up then cosine decay to zero."""
+    warm = max(1, int(cfg.warmup_ratio * total))
+    if step < warm:
+        return cfg.learning_rate * (step + 1) / warm
+    progress = (step - warm) / max(1, total - warm)
+    return cfg.learning_rate * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def attach_lora(model: Any, cfg: TrainConfig) -> Any:
+    from peft import LoraConfig, get_peft_model
+
+    lora = LoraConfig(
+        r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout, target_modules=cfg.target_modules, task_type="CAUSAL_LM"
+    )
+    return get_peft_model(model, lora)
+
+
+def train(cfg: TrainConfig, progress: Callable[[Any], Any] | None = None) -> list[EpochResult]:
+    """Fine-tune, evaluate after each epoch, and save adapter, config and metrics into ``cfg.adapter_dir``."""
+    import torch
+
+    torch.manual_seed(cfg.seed)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    tok, base = load_base(cfg.base_model)
+    model = attach_lora(base, cfg)
+    data = Path(cfg.data_dir)
+    train_docs = read_documents(data / "train.jsonl")
+    if cfg.max_train_docs:
+        train_docs = train_docs[: cfg.max_train_docs]
+    val_docs = read_documents(data / "val.jsonl")[: cfg.eval_docs]
+    examples = build_examples(tok, train_docs, cfg)
+    rng = random.Random(cfg.seed)
+    steps_per_epoch = math.ceil(math.ceil(len(examples) / cfg.batch_size) / cfg.grad_accum)
+    total_steps = max(1, math.ceil(steps_per_epoch * cfg.epochs))
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+    results: list[EpochResult] = []
+    step = 0
+    epoch = 0
+    while step < total_steps:
+        epoch += 1
+        loss, tps, step = _run_epoch(model, tok, examples, cfg, opt, rng, step, total_steps, progress)
+        report = evaluate_generation(model, tok, val_docs, cfg) if val_docs else {}
+        results.append(EpochResult(epoch, loss, tps, report))
+        log.info("epoch %d: train loss %.4f, %.0f tokens/s, eval %s", epoch, loss, tps, _headline(report))
+    save_adapter(model, tok, cfg, results, n_train=len(examples))
+    return results
+
+
+def _run_epoch(model, tok, examples, cfg, opt, rng, step, total_steps, progress):  # noqa: ANN001, ANN202 - internal
+    import torch
+
+    model.train()
+    batches = _batches(examples, cfg.batch_size, rng)
+    bar = progress(total=min(len(batches), (total_steps - step) * cfg.grad_accum)) if progress else None
+    losses: list[float] = []
+    tokens = 0
+    t0 = time.perf_counter()
+    for i, group in enumerate(batches):
+        if step >= total_steps:
+            break
+        batch = collate(group, tok.pad_token_id, common_prefix_length(group))
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+            loss = batch_loss(model, batch)
+        (loss / cfg.grad_accum).backward()
+        losses.append(float(loss.detach()))
+        tokens += len(batch.prefix_ids) + sum(sum(m) for m in batch.attention_mask)
+        if (i + 1) % cfg.grad_accum == 0 or i + 1 == len(batches):
+            for group_ in opt.param_groups:
+                group_["lr"] = _lr_at(step, total_steps, cfg)
+            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+            step += 1
+        if bar:
+            bar.update(1)
+            bar.set_postfix(loss=f"{losses[-1]:.4f}", step=step)
+    if bar:
+        bar.close()
+    elapsed = time.perf_counter() - t0
+    return sum(losses) / max(1, len(losses)), tokens / max(elapsed, 1e-9), step
+
+
+def evaluate_generation(model: Any, tok: Any, docs: Sequence[Document], cfg: TrainConfig) -> dict[str, Any]:
+    """Generate for ``docs`` with the real prompt and parser, and score spans and PHI character recall."""
+    from deid.detect import DetectConfig, ModelDetector
+    from deid.inference.transformers import TransformersEngine
+
+    engine = TransformersEngine(cfg.base_model, model=model, tokenizer=tok, batch_size=cfg.batch_size)
+    detector = ModelDetector(engine, load_entity_set(cfg.entities), cfg.format, DetectConfig(union_patterns=False))
+    t0 = time.perf_counter()
+    found = detector.detect([d.text or "" for d in docs])
+    elapsed = time.perf_counter() - t0
+    pred = [Document(d.id, d.text, det.spans) for d, det in zip(docs, found)]
+    report = evaluate(docs, pred).to_dict()
+    report["mean_fidelity"] = sum(det.fidelity for det in found) / len(found)
+    report["untrusted_docs"] = sum(det.status != "ok" for det in found)
+    report["generation_s"] = round(elapsed, 1)
+    return report
+
+
+def _headline(report: dict[str, Any]) -> str:
+    if not report:
+        return "skipped"
+    return f"strict F1 {report['strict']['f1']:.3f}, PHI char recall {report['phi_char_recall']:.3f}"
+
+
+def save_adapter(model: Any, tok: Any, cfg: TrainConfig, results: list[EpochResult], n_train: int) -> Path:
+    """Adapter weights, the resolved config and per-epoch metrics, side by side."""
+    out = cfg.adapter_dir
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out)
+    (out / "train_config.yaml").write_text(yaml.safe_dump(cfg.to_dict(), sort_keys=False), encoding="utf-8")
+    metrics = {
+        "n_train": n_train,
+        "epochs": [{"epoch": r.epoch, "train_loss": r.train_loss, "tokens_per_s": r.tokens_per_s, "val": r.eval} for r in results],
+    }
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    return out
