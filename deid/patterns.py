@@ -51,7 +51,10 @@ _MONTH = (
 _MONTH_WORD = rf"{_MONTH}\b\.?"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
 _YEAR4 = r"(?:19|20)\d{2}(?!\d)"
-_TIME = r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?(?:[AaPp][Mm]\b|[AaPp]\.[Mm]\.))?|(?:1[0-2]|0?[1-9])\s?[AaPp][Mm]\b)"
+_TIME = (
+    r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?(?:[AaPp][Mm]\b|[AaPp]\.[Mm]\.))?"
+    r"|(?:1[0-2]|0?[1-9])\s?[AaPp][Mm]\b)"
+)
 _NOT_DOSE = r"(?!\s*(?i:mg|mcg|ml|g|units?)\b)"  # "5-10-15 mg" is a titration, "May 5 mg" a dose
 _AT_TIME = rf"(?:(?:[ T]|,\s*|\s+(?:at|@)\s*){_TIME})?"
 
@@ -77,6 +80,7 @@ _STATE_NAME = (
 
 # An identifier after a keyword: letters, digits and inner hyphens, at least 4 long, with a digit.
 _ID_VALUE = rf"(?P<{VALUE}>(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]{{4}})[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?![\w-])"
+_NO = r"(?:no\b\.?|number|#)"  # "no.", "number" or "#" after a keyword
 _ID_JOINER = r"(?:\s*(?:no\b\.?|nbr\b\.?|num\b\.?|number\b|#|:|=|-(?=\s)))*\s*"
 
 
@@ -146,7 +150,9 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "ssn_after_keyword",
         "US_SSN",
-        re.compile(rf"(?i:\b(?:SSN|social\s+security(?:\s+(?:no\b\.?|number|#))?))\s*[#:]?\s*(?P<{VALUE}>\d{{3}}([ -]?)\d{{2}}\2\d{{4}})(?!\d)"),
+        re.compile(
+            rf"(?i:\b(?:SSN|social\s+security(?:\s+{_NO})?))\s*[#:]?\s*(?P<{VALUE}>\d{{3}}([ -]?)\d{{2}}\2\d{{4}})(?!\d)"
+        ),
         VALUE,
         _valid_ssn,
     ),
@@ -158,10 +164,14 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     Detector("phone_us", "PHONE_NUMBER", re.compile(_PHONE_US)),
     Detector("phone_intl", "PHONE_NUMBER", re.compile(_PHONE_INTL), validator=_valid_phone_intl),
-    Detector("email", "EMAIL_ADDRESS", re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")),
+    Detector(
+        "email", "EMAIL_ADDRESS", re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+    ),
     Detector("url", "URL", re.compile(r"(?i:\b(?:https?://|www\.))[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")),
     Detector("ipv4", "IP_ADDRESS", re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)(?!\w)"), validator=_valid_ipv4),
-    Detector("ipv6", "IP_ADDRESS", re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"), validator=_valid_ipv6),
+    Detector(
+        "ipv6", "IP_ADDRESS", re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"), validator=_valid_ipv6
+    ),
     Detector(
         "date_iso",
         "DATE_TIME",
@@ -171,7 +181,10 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "date_numeric",
         "DATE_TIME",
-        re.compile(rf"(?<![\w/.:-])\d{{1,2}}(?:([/-])\d{{1,2}}\1(?:\d{{4}}|\d{{2}})|\.\d{{1,2}}\.\d{{4}})(?![\w/]|[.-]\d){_NOT_DOSE}{_AT_TIME}"),
+        re.compile(
+            rf"(?<![\w/.:-])\d{{1,2}}(?:([/-])\d{{1,2}}\1(?:\d{{4}}|\d{{2}})|\.\d{{1,2}}\.\d{{4}})(?![\w/]|[.-]\d)"
+            rf"{_NOT_DOSE}{_AT_TIME}"
+        ),
         validator=_valid_numeric_date,
     ),
     Detector(
@@ -188,19 +201,22 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "mrn",
         "MEDICAL_RECORD_NUMBER",
-        _keyword_id(r"MRN|MR\s*#|MR\s+no\b\.?|med(?:ical|\.)?\s+rec(?:ord|\.)?(?:\s+(?:no\b\.?|number|#))?|patient\s+ID|pt\.?\s+ID|unit\s+no\b\.?"),
+        _keyword_id(rf"MRN|MR\s*#|MR\s+no\b\.?|med(?:ical|\.)?\s+rec(?:ord|\.)?(?:\s+{_NO})?|patient\s+ID|pt\.?\s+ID|unit\s+no\b\.?"),
         VALUE,
     ),
     Detector(
         "account",
         "ACCOUNT_NUMBER",
-        _keyword_id(r"acct\.?|account|billing\s+(?:no\b\.?|number|#)|encounter\s+(?:no\b\.?|number|#|ID)"),
+        _keyword_id(rf"acct\.?|account|billing\s+{_NO}|encounter\s+(?:{_NO}|ID)"),
         VALUE,
     ),
     Detector(
         "health_plan",
         "HEALTH_PLAN_NUMBER",
-        _keyword_id(r"member\s+ID|member\s+(?:no\b\.?|number|#)|policy|subscriber\s+(?:ID|no\b\.?|number|#)|group\s+(?:no\b\.?|number|#)|insurance\s+ID|medicaid\s+ID|medicare\s+ID|beneficiary\s+ID|plan\s+ID"),
+        _keyword_id(
+            rf"member\s+(?:ID|{_NO})|policy|subscriber\s+(?:ID|{_NO})|group\s+{_NO}"
+            r"|(?:insurance|medicaid|medicare|beneficiary|plan)\s+ID"
+        ),
         VALUE,
     ),
     Detector(
@@ -212,7 +228,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "device",
         "DEVICE_ID",
-        re.compile(rf"(?:(?i:\bserial(?:\s+(?:no\b\.?|number|#))?|\bdevice\s+ID)|\bS/?N)(?![A-Za-z]){_ID_JOINER}{_ID_VALUE}"),
+        re.compile(rf"(?:(?i:\bserial(?:\s+{_NO})?|\bdevice\s+ID)|\bS/?N)(?![A-Za-z]){_ID_JOINER}{_ID_VALUE}"),
         VALUE,
     ),
     Detector(
