@@ -1,0 +1,383 @@
+"""Tests for deid.spark without Spark: the Arrow batch function on local record batches, the
+per-worker detector cache, manifest, report, job config, and the Arrow reader/writer on local files."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+import pytest
+
+from deid.detect import Detection, PatternDetector
+from deid.entities import load_entity_set
+from deid.redact import SUPPRESSED_MARKER, load_policy
+from deid.spark.batch import (
+    BatchSpec,
+    DeidMapper,
+    PatternFactory,
+    TaskMetrics,
+    deidentify_batch,
+    merge_metrics,
+    output_schema,
+)
+from deid.spark.config import job_config_from_dict
+from deid.spark.manifest import Manifest, UnitRecord, fingerprint, read_manifest, write_manifest
+from deid.spark.report import RunInfo, build_report
+from deid.spark.storage import ROOT_UNIT, ArrowWriter, list_input, publish
+
+HIPAA = load_entity_set("hipaa")
+POLICY = load_policy("safe_harbor")
+PATTERNS = PatternFactory(HIPAA)
+SSN = "123-45-6789"
+NOTE = f"SSN {SSN} on file."
+FAKE_NAME = "Zebulon Quakenbush"  # planted PHI that no report may repeat
+
+
+def batch(**columns: list) -> pa.RecordBatch:
+    """A record batch with an ``id`` column; all-text (or all-null) columns are strings."""
+    arrays = {k: pa.array(v, pa.string() if all(x is None or isinstance(x, str) for x in v) else None) for k, v in columns.items()}
+    return pa.RecordBatch.from_pydict({"id": list(range(len(next(iter(columns.values()))))), **arrays})
+
+
+def spec(**overrides: object) -> BatchSpec:
+    return BatchSpec(**{"text_cols": ("note",), "model_id": "patterns", "run_id": "run-1", **overrides})  # type: ignore[arg-type]
+
+
+def run(b: pa.RecordBatch, detector: object = None, **overrides: object) -> list[dict]:
+    out, _ = deidentify_batch(b, detector or PatternDetector(HIPAA), POLICY, spec(**overrides))
+    return out.to_pylist()
+
+
+class RaisingDetector:
+    name = "raising"
+
+    def detect(self, texts: list[str]) -> list[Detection]:
+        raise RuntimeError("engine is down")
+
+
+class ShortDetector:
+    """Returns fewer detections than texts: the whole chunk is unusable."""
+
+    name = "short"
+
+    def detect(self, texts: list[str]) -> list[Detection]:
+        return []
+
+
+class FailsOnMarker:
+    """Fails any call that includes a text containing BOOM, so only that document ends in error."""
+
+    name = "fails-on-marker"
+
+    def detect(self, texts: list[str]) -> list[Detection]:
+        if any("BOOM" in t for t in texts):
+            raise RuntimeError("bad document")
+        return PatternDetector(HIPAA).detect(texts)
+
+
+BUILDS: Counter[str] = Counter()
+
+
+@dataclass(frozen=True)
+class CountingFactory:
+    """A pattern detector recipe that counts its builds; a fresh token makes a fresh cache key."""
+
+    token: str
+
+    def build(self) -> PatternDetector:
+        BUILDS[self.token] += 1
+        return PatternDetector(HIPAA)
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.tasks: list[TaskMetrics] = []
+
+    def add(self, term: list[TaskMetrics]) -> None:
+        self.tasks.extend(term)
+
+
+# --- the batch function ---------------------------------------------------------------------------
+
+EDGE_CASES = [
+    # (text, redacted, status, labels)
+    (None, None, "empty", []),
+    ("", "", "empty", []),
+    ("no identifiers here", "no identifiers here", "ok", []),
+    (NOTE, "SSN [US_SSN] on file.", "ok", ["US_SSN"]),
+    (f"line one\r\nSSN {SSN}\r\n", "line one\r\nSSN [US_SSN]\r\n", "ok", ["US_SSN"]),
+    (f"患者 SSN {SSN} 已记录", "患者 SSN [US_SSN] 已记录", "ok", ["US_SSN"]),
+    (f"المريض SSN {SSN}", "المريض SSN [US_SSN]", "ok", ["US_SSN"]),
+    ("<PERSON>literal tag</PERSON>", "<PERSON>literal tag</PERSON>", "ok", []),
+]
+
+
+@pytest.mark.parametrize(("text", "redacted", "status", "labels"), EDGE_CASES, ids=[f"case{i}" for i in range(len(EDGE_CASES))])
+def test_when_text_is_edge_case_then_row_gets_expected_redaction_and_status(text, redacted, status, labels):
+    [row] = run(batch(note=[text]))
+    assert row["note_deid"] == redacted
+    assert row["deid_status"] == status
+    assert [p["label"] for p in row["note_phi"]] == labels
+    assert row["note"] == text  # the original column is carried through unless dropped
+
+
+def test_when_ssn_found_then_phi_offsets_point_at_it_in_the_original_text():
+    text = f"Seen today. {NOTE}"
+    [row] = run(batch(note=[text]))
+    assert row["note_phi"] == [{"label": "US_SSN", "start": text.index(SSN), "end": text.index(SSN) + len(SSN)}]
+
+
+def test_when_keep_values_then_phi_structs_carry_the_original_values():
+    [row] = run(batch(note=[NOTE]), keep_values=True)
+    assert row["note_phi"] == [{"label": "US_SSN", "start": 4, "end": 15, "value": SSN}]
+
+
+def test_when_drop_original_then_text_columns_are_gone_and_others_kept():
+    out, _ = deidentify_batch(batch(note=[NOTE], site=["a"]), PatternDetector(HIPAA), POLICY, spec(drop_original=True))
+    assert out.schema.names == ["id", "site", "note_deid", "note_phi", "deid_status", "deid_model", "deid_run_id"]
+
+
+def test_output_schema_appends_deid_columns_after_the_input_columns():
+    schema = output_schema(pa.schema([("id", pa.int64()), ("note", pa.string()), ("addendum", pa.large_string())]), spec(text_cols=("note", "addendum")))
+    phi = pa.list_(pa.struct([("label", pa.string()), ("start", pa.int32()), ("end", pa.int32())]))
+    assert schema == pa.schema(
+        [
+            ("id", pa.int64()),
+            ("note", pa.string()),
+            ("addendum", pa.large_string()),
+            ("note_deid", pa.string()),
+            ("note_phi", phi),
+            ("addendum_deid", pa.string()),
+            ("addendum_phi", phi),
+            ("deid_status", pa.string()),
+            ("deid_model", pa.string()),
+            ("deid_run_id", pa.string()),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        (pa.schema([("id", pa.int64())]), "'note' is not in the input"),
+        (pa.schema([("note", pa.int64())]), "expected a string"),
+        (pa.schema([("note", pa.string()), ("note_deid", pa.string())]), "already has columns ['note_deid']"),
+    ],
+    ids=["missing", "not-string", "name-taken"],
+)
+def test_when_input_schema_is_unusable_then_error_says_why(schema, message):
+    with pytest.raises(ValueError) as error:
+        output_schema(schema, spec())
+    assert message in str(error.value)
+
+
+def test_when_detector_raises_then_rows_are_errors_without_their_text():
+    texts = [NOTE, f"{FAKE_NAME} was seen", None]
+    out, stats = deidentify_batch(batch(note=texts), RaisingDetector(), POLICY, spec(drop_original=True))
+    rows = out.to_pylist()
+    assert [r["deid_status"] for r in rows] == ["error", "error", "empty"]
+    assert [r["note_deid"] for r in rows] == [SUPPRESSED_MARKER, SUPPRESSED_MARKER, None]
+    dumped = json.dumps(rows)
+    assert SSN not in dumped and FAKE_NAME not in dumped
+    assert stats.statuses == Counter({"error": 2, "empty": 1})
+
+
+def test_when_a_chunk_fails_as_a_whole_then_its_rows_are_suppressed_not_lost():
+    rows = run(batch(note=[NOTE, "", "plain text"]), ShortDetector())
+    assert [(r["note_deid"], r["deid_status"]) for r in rows] == [(SUPPRESSED_MARKER, "error"), ("", "empty"), (SUPPRESSED_MARKER, "error")]
+
+
+def test_when_one_text_column_fails_then_row_status_is_the_worst_of_its_columns():
+    rows = run(
+        batch(note=[NOTE, NOTE, "", None], addendum=["BOOM here", "fine", "fine", None]),
+        FailsOnMarker(),
+        text_cols=("note", "addendum"),
+    )
+    assert [r["deid_status"] for r in rows] == ["error", "ok", "ok", "empty"]
+    assert [r["addendum_deid"] for r in rows] == [SUPPRESSED_MARKER, "fine", "fine", None]
+    assert rows[0]["note_deid"] == "SSN [US_SSN] on file."  # the other column of a failed row is still redacted
+
+
+def test_when_detector_batch_is_smaller_than_arrow_batch_then_rows_stay_in_order():
+    texts = [" " * i + f"SSN 123-45-67{i:02d}" for i in range(10)]
+    rows = run(batch(note=texts), detector_batch_size=3)
+    assert [r["note_phi"][0]["start"] for r in rows] == [i + 4 for i in range(10)]
+    assert [r["id"] for r in rows] == list(range(10))
+
+
+def test_when_patient_column_is_not_a_string_then_ids_are_passed_as_text():
+    [row] = run(batch(note=[NOTE], pid=[42]), patient_col="pid")
+    assert row["deid_status"] == "ok"
+
+
+# --- one detector per worker process --------------------------------------------------------------
+
+
+def test_when_one_worker_runs_several_tasks_then_the_detector_is_built_once():
+    factory = CountingFactory(uuid.uuid4().hex)
+    sink = Sink()
+    mapper = DeidMapper(factory, POLICY, spec(), sink)
+    for _task in range(3):
+        outputs = list(mapper(iter([batch(note=[NOTE]), batch(note=["x", None])])))
+        assert [b.num_rows for b in outputs] == [1, 2]
+    assert BUILDS[factory.token] == 1
+    assert [t.engine_starts for t in sink.tasks] == [1, 0, 0]
+    [worker] = merge_metrics(sink.tasks)
+    assert (worker.tasks, worker.engine_starts, worker.stats.rows) == (3, 1, 9)
+
+
+def test_when_partition_is_empty_then_no_detector_is_built():
+    factory = CountingFactory(uuid.uuid4().hex)
+    sink = Sink()
+    assert list(DeidMapper(factory, POLICY, spec(), sink)(iter([]))) == []
+    assert BUILDS[factory.token] == 0
+    assert [(t.engine_starts, t.stats.rows) for t in sink.tasks] == [(0, 0)]
+
+
+# --- report -----------------------------------------------------------------------------------------
+
+INFO = RunInfo(
+    run_id="run-1", started_at="2025-01-01T00:00:00+00:00", input="in", output="out", text_cols=("note",),
+    detector="patterns", engine=None, io="spark", model_id="patterns", model_sha256="m" * 64,
+    policy="safe_harbor", policy_sha256="p" * 64, units_processed=1, units_skipped=0,
+)  # fmt: skip
+
+
+def test_report_counts_statuses_and_entities_and_holds_no_phi():
+    sink = Sink()
+    texts = [f"{FAKE_NAME}, SSN {SSN}, seen", FAKE_NAME, None]
+    list(DeidMapper(PATTERNS, POLICY, spec(keep_values=True), sink)(iter([batch(note=texts)])))
+    report = build_report(INFO, rows_in=3, rows_out=3, seconds=2.0, tasks=sink.tasks)
+    dumped = report.to_json() + report.summary()
+    for phi in (FAKE_NAME, "Zebulon", "Quakenbush", SSN):
+        assert phi not in dumped
+    d = json.loads(report.to_json())
+    assert (d["status_counts"], d["entity_counts"]) == ({"empty": 1, "ok": 2}, {"US_SSN": 1})
+    assert (d["rows_in"], d["rows_out"], d["complete"], d["documents_per_s"]) == (3, 3, True, 1.5)
+
+
+def test_when_rows_out_differ_from_rows_in_then_report_is_incomplete():
+    report = build_report(INFO, rows_in=3, rows_out=2, seconds=1.0, tasks=[])
+    assert not report.complete
+    assert "ROW COUNTS DIFFER" in report.summary()
+
+
+# --- manifest ---------------------------------------------------------------------------------------
+
+RECORD = UnitRecord("m@1", "m" * 64, "p" * 64, "s" * 64, "f" * 64, "run-1", 10)
+
+
+@pytest.mark.parametrize(
+    ("change", "current"),
+    [
+        ({}, True),
+        ({"run_id": "run-2", "rows": 11, "model_id": "renamed"}, True),
+        ({"model_sha256": "n" * 64}, False),
+        ({"policy_sha256": "q" * 64}, False),
+        ({"settings_sha256": "t" * 64}, False),
+        ({"input_fingerprint": "g" * 64}, False),
+    ],
+    ids=["same", "bookkeeping-only", "model", "policy", "settings", "input-files"],
+)
+def test_manifest_skips_a_unit_only_when_model_policy_settings_and_files_match(change, current):
+    manifest = Manifest({"year=2021": RECORD})
+    wanted = UnitRecord(**{**RECORD.__dict__, **change})
+    assert manifest.is_current("year=2021", wanted) is current
+    assert not manifest.is_current("year=2022", wanted)
+
+
+def test_manifest_round_trips_through_a_file_and_a_missing_one_is_empty(tmp_path: Path):
+    fs = pafs.LocalFileSystem()
+    path = str(tmp_path / "_deid_manifest.json")
+    assert read_manifest(fs, path) == Manifest()
+    manifest = Manifest().updated({"year=2021": RECORD}).updated({ROOT_UNIT: RECORD})
+    write_manifest(fs, path, manifest)
+    assert read_manifest(fs, path) == manifest
+
+
+def test_when_manifest_has_another_version_then_reading_fails_with_a_fix():
+    with pytest.raises(ValueError, match="delete it to reprocess"):
+        Manifest.from_json(json.dumps({"version": 99, "units": {}}))
+
+
+def test_fingerprint_ignores_order_and_sees_changed_files():
+    files = [("a.parquet", 10, 1), ("b.parquet", 20, 2)]
+    assert fingerprint(files) == fingerprint(reversed(files))
+    assert fingerprint(files) != fingerprint([("a.parquet", 11, 1), ("b.parquet", 20, 2)])
+    assert fingerprint(files) != fingerprint(files[:1])
+
+
+# --- job config -------------------------------------------------------------------------------------
+
+
+def test_job_config_turns_yaml_booleans_into_spark_strings():
+    config = job_config_from_dict({"spark": {"spark.python.worker.reuse": True}, "engine": {"vllm": {"max_num_seqs": 8}}})
+    assert config.spark == {"spark.python.worker.reuse": "true"}
+    assert config.engine_options("vllm") == (("max_num_seqs", 8),)
+    assert config.master == "local[*]"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"engine": {"vllm": {"kv_cache_gb": 1}}}, "not ['kv_cache_gb']"),
+        ({"engine": {"tgi": {}}}, "unknown engine 'tgi'"),
+        ({"detector_batch_size": 0}, "at least 1"),
+        ({"detect": {"threshold": 0.9}}, "not ['threshold']"),
+        ({"sparks": {}}, "unknown entries ['sparks']"),
+    ],
+    ids=["engine-option", "engine", "batch-size", "detect", "top-level"],
+)
+def test_when_job_config_is_wrong_then_error_names_the_entry(raw, message):
+    with pytest.raises(ValueError) as error:
+        job_config_from_dict(raw)
+    assert message in str(error.value)
+
+
+# --- input listing and the Arrow writer on local files ----------------------------------------------
+
+
+def test_list_input_groups_hive_partitions_and_skips_hidden_files(tmp_path: Path):
+    for part in ("year=2021", "year=2022"):
+        (tmp_path / part).mkdir()
+        pq.write_table(pa.table({"note": ["x"]}), tmp_path / part / "part-0.parquet")
+    (tmp_path / "_SUCCESS").write_text("")
+    (tmp_path / "year=2021" / ".part-0.parquet.crc").write_text("")
+    dataset = list_input(str(tmp_path))
+    assert dataset.partition_cols == ("year",)
+    assert {u: [Path(f.path).name for f in fs] for u, fs in dataset.units.items()} == {
+        "year=2021": ["part-0.parquet"],
+        "year=2022": ["part-0.parquet"],
+    }
+    assert dataset.schema().names == ["note", "year"]
+
+
+def test_when_input_mixes_partitioned_and_loose_files_then_listing_fails(tmp_path: Path):
+    (tmp_path / "year=2021").mkdir()
+    pq.write_table(pa.table({"note": ["x"]}), tmp_path / "year=2021" / "a.parquet")
+    pq.write_table(pa.table({"note": ["x"]}), tmp_path / "b.parquet")
+    with pytest.raises(ValueError, match="mixes partition layouts"):
+        list_input(str(tmp_path))
+
+
+def test_publish_replaces_only_the_partitions_written(tmp_path: Path):
+    out, staging = tmp_path / "out", tmp_path / "out" / "_deid_staging" / "run-2"
+    for part in ("year=2021", "year=2022"):
+        (out / part).mkdir(parents=True)
+        pq.write_table(pa.table({"note": ["old"]}), out / part / "old.parquet")
+    schema = pa.schema([("note", pa.string()), ("year", pa.int32())])
+    writer = ArrowWriter(str(staging), schema, ("year",), "run-2")
+    [written] = list(writer(iter([pa.RecordBatch.from_pydict({"note": ["new", "new"], "year": [2022, 2022]}, schema=schema)])))
+    assert written.column("rows").to_pylist() == [2]
+    publish(str(staging), str(out), written.column("path").to_pylist(), partitioned=True)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.parquet")) == [
+        "year=2021/old.parquet",
+        "year=2022/part-00000-run-2-0.parquet",
+    ]
+    assert not staging.exists()
