@@ -278,3 +278,6 @@ def publish(staging: str, output: str, written: list[str], partitioned: bool) ->
         fs.move(f"{stage_root}/{relative}", target)
     if fs.get_file_info(stage_root).type == pafs.FileType.Directory:
         fs.delete_dir(stage_root)
+    parent = posixpath.dirname(stage_root)  # the staging folder goes once no run is using it
+    if fs.get_file_info(parent).type == pafs.FileType.Directory and not fs.get_file_info(pafs.FileSelector(parent)):
+        fs.delete_dir(parent)
