@@ -125,9 +125,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def s3_env() -> Iterator[dict[str, str]]:
-    """A moto S3 server on 127.0.0.1 and the AWS environment variables that point clients at it."""
+    """A moto S3 server on 127.0.0.1 and the AWS environment variables that point clients at it.
+
+    Module-scoped: the variables are restored, and the server stopped, after the module's tests.
+    """
     from moto.server import ThreadedMotoServer
 
     port = _free_port()
