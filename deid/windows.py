@@ -23,41 +23,54 @@ def _cut_points(text: str) -> list[int]:
 
 
 def split_windows(text: str, max_chars: int, overlap: int) -> list[Window]:
-    """Windows of at most ``max_chars`` that end on sentence (else word) boundaries and overlap by about ``overlap``."""
+    """Windows of at most ``max_chars`` that overlap by up to ``overlap`` characters.
+
+    The text is first cut into consecutive pieces (the first of at most ``max_chars`` characters,
+    the others of at most ``max_chars - overlap``), ending on sentence boundaries where possible (else on word boundaries, else anywhere); each
+    window after the first then reaches back into the previous piece by up to ``overlap``
+    characters, starting on a sentence or word boundary where one lies in that reach.
+    """
     if max_chars < 1 or not 0 <= overlap < max_chars:
         raise ValueError("need max_chars >= 1 and 0 <= overlap < max_chars")
     if len(text) <= max_chars:
         return [Window(0, len(text))]
     cuts = _cut_points(text)
-    windows: list[Window] = []
-    start = 0
-    while start < len(text):
-        limit = start + max_chars
-        end = max((c for c in cuts if start < c <= limit), default=0)
-        if end == 0:
-            end = _word_cut(text, start, limit)
-        windows.append(Window(start, end))
-        if end >= len(text):
-            break
-        start = _next_start(text, cuts, start, end, overlap)
+    pieces = _pack(text, cuts, max_chars, max_chars - overlap)
+    windows = [Window(*pieces[0])]
+    for s, e in pieces[1:]:
+        windows.append(Window(_reach_back(text, cuts, s, max(s - overlap, windows[-1].start + 1)), e))
     return windows
 
 
-def _word_cut(text: str, start: int, limit: int) -> int:
-    """The last whitespace before ``limit``, or ``limit`` itself in text without spaces."""
-    limit = min(limit, len(text))
-    space = text.rfind(" ", start + 1, limit)
-    return space + 1 if space > start else limit
+def _pack(text: str, cuts: list[int], first: int, budget: int) -> list[tuple[int, int]]:
+    """Consecutive pieces covering the text: the first of at most ``first`` characters, then ``budget``."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        limit = min(start + (budget if pieces else first), len(text))
+        end = limit if limit == len(text) else max((c for c in cuts if start < c <= limit), default=0)
+        if end == 0:
+            space = text.rfind(" ", start + 1, limit)
+            end = space + 1 if space > start else limit
+        pieces.append((start, end))
+        start = end
+    return pieces
 
 
-def _next_start(text: str, cuts: list[int], start: int, end: int, overlap: int) -> int:
-    """The sentence start nearest before ``end - overlap`` that still makes progress."""
-    target = end - overlap
-    candidates = [c for c in cuts if start < c <= target]
-    if candidates:
-        return candidates[-1]
-    space = text.find(" ", max(target, start + 1), end)
-    return space + 1 if 0 <= space < end - 1 else end
+def _reach_back(text: str, cuts: list[int], start: int, lowest: int) -> int:
+    """Where a window starts: the earliest sentence start, else word start, in ``[lowest, start)``.
+
+    A piece that begins on a boundary keeps its start when no boundary is in reach (no window starts
+    inside a word); a piece that had to be cut inside a word reaches back to ``lowest`` regardless.
+    """
+    sentence = [c for c in cuts if lowest <= c < start]
+    if sentence:
+        return sentence[0]
+    space = text.find(" ", max(lowest - 1, 0), start - 1)
+    if space != -1 and space + 1 >= lowest:
+        return space + 1
+    on_boundary = start in cuts or text[start - 1].isspace()
+    return start if on_boundary else lowest
 
 
 def merge_spans(spans: Iterable[Span]) -> list[Span]:
