@@ -74,16 +74,21 @@ def batch_loss(model: Any, batch: SharedPrefixBatch) -> Any:
     n, width = ids.shape
     p = len(batch.prefix_ids)
     mask = torch.tensor(batch.attention_mask, device=device)
+    labels = torch.tensor(batch.labels, device=device)
+    # Logits (a vocabulary-wide matmul per position) are computed only from the position before the
+    # first answer token in the batch onwards; earlier positions carry no loss.
+    keep = width - max(0, int((labels != IGNORE_INDEX).int().argmax(1).min()) - 1)
     if p == 0:
-        out = model(input_ids=ids, attention_mask=mask)
+        out = model(input_ids=ids, attention_mask=mask, logits_to_keep=keep)
     else:
-        cache = model(input_ids=torch.tensor([batch.prefix_ids], device=device), use_cache=True).past_key_values
+        prefix = model(input_ids=torch.tensor([batch.prefix_ids], device=device), use_cache=True, logits_to_keep=1)
+        cache = prefix.past_key_values
         cache.batch_repeat_interleave(n)
         mask = torch.cat([torch.ones(n, p, dtype=torch.long, device=device), mask], 1)
         positions = torch.arange(p, p + width, device=device).unsqueeze(0).expand(n, -1)
-        out = model(input_ids=ids, attention_mask=mask, position_ids=positions, past_key_values=cache, use_cache=True)
-    labels = torch.tensor(batch.labels, device=device)
+        out = model(input_ids=ids, attention_mask=mask, position_ids=positions, past_key_values=cache, use_cache=True, logits_to_keep=keep)
     # logits at position t predict token t+1; the first suffix token is prompt text (label -100),
     # so no answer token is predicted from the prefix's last position.
     logits = out.logits[:, :-1].float()
-    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=IGNORE_INDEX)
+    targets = labels[:, width - keep + 1 :]
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=IGNORE_INDEX)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import math
@@ -74,10 +75,23 @@ def attach_lora(model: Any, cfg: TrainConfig) -> Any:
     return get_peft_model(model, lora)
 
 
+def _return_large_frees_to_os() -> None:
+    """Serve large allocations with mmap so freed activations go back to the OS.
+
+    Batches of varying shape fragment glibc's heap: without this the training process grew past
+    17 GB within 20 steps on CPU. glibc only; elsewhere it is a no-op.
+    """
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 16)  # M_MMAP_THRESHOLD = 64 KiB
+    except (OSError, AttributeError):
+        pass
+
+
 def train(cfg: TrainConfig, progress: Callable[[Any], Any] | None = None) -> list[EpochResult]:
     """Fine-tune, evaluate after each epoch, and save adapter, config and metrics into ``cfg.adapter_dir``."""
     import torch
 
+    _return_large_frees_to_os()
     torch.manual_seed(cfg.seed)
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
