@@ -95,7 +95,10 @@ def _build_detector(kind: str, model: Path, engine: str, entities: str | None, b
     from deid.adapter import load_adapter, merged_checkpoint
     from deid.inference import create_engine
 
-    adapter = load_adapter(model)
+    try:
+        adapter = load_adapter(model)
+    except FileNotFoundError as exc:
+        raise click.BadParameter(str(exc), param_hint="--model") from None
     if entities and load_entity_set(entities).names != adapter.entities.names:
         raise click.BadParameter(f"the adapter was trained on entity set {adapter.entities.name!r}", param_hint="--entities")
     options = {"batch_size": batch_size} if engine == "transformers" else {}

@@ -34,6 +34,7 @@ class DetectConfig:
     window_chars: int = field(default=1200, metadata={"help": "longest input given to the model at once, in characters"})
     window_overlap: int = field(default=150, metadata={"help": "characters shared by consecutive windows"})
     answer_token_factor: float = field(default=2.0, metadata={"help": "token cap per window = factor x input tokens + 64"})
+    max_new_tokens: int = field(default=4096, metadata={"help": "upper bound on the token cap of any window"})
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.fidelity_threshold <= 1.0:
@@ -91,12 +92,19 @@ class ModelDetector:
             return []
         tok = self.engine.tokenizer
         prompts = [render_prompt(tok, build_prompt(self.entities, p, self.fmt)) for p in pieces]
-        caps = [int(self.config.answer_token_factor * len(tok(p, add_special_tokens=False)["input_ids"])) + 64 for p in pieces]
+        caps = [
+            min(self.config.max_new_tokens, int(self.config.answer_token_factor * len(tok(p, add_special_tokens=False)["input_ids"])) + 64)
+            for p in pieces
+        ]
         try:
-            return list(self.engine.generate(prompts, caps))
+            outputs = list(self.engine.generate(prompts, caps))
         except Exception as exc:  # noqa: BLE001 - any engine failure makes the batch untrusted, never lost
             log.error("engine failed on a batch of %d windows: %s", len(pieces), type(exc).__name__)
             return [None] * len(pieces)
+        if len(outputs) != len(pieces):
+            log.error("engine returned %d outputs for %d windows; the batch is untrusted", len(outputs), len(pieces))
+            return [None] * len(pieces)
+        return outputs
 
     def _combine(self, text: str, windows: list[tuple[Window, Generation | None]]) -> Detection:
         spans: list[Span] = []

@@ -43,11 +43,11 @@ class TransformersEngine:
         order = sorted(range(len(prompts)), key=lambda i: max_new_tokens[i])
         for at in range(0, len(order), self.batch_size):
             idx = order[at : at + self.batch_size]
-            for i, gen in zip(idx, self._generate_batch([prompts[i] for i in idx], max(max_new_tokens[i] for i in idx))):
+            for i, gen in zip(idx, self._generate_batch([prompts[i] for i in idx], [max_new_tokens[i] for i in idx])):
                 results[i] = gen
         return [r for r in results if r is not None]
 
-    def _generate_batch(self, prompts: list[str], max_new: int) -> list[Generation]:
+    def _generate_batch(self, prompts: list[str], caps: list[int]) -> list[Generation]:
         import torch
 
         tok = self.tokenizer
@@ -56,14 +56,18 @@ class TransformersEngine:
         self.model.eval()
         with torch.inference_mode():
             out = self.model.generate(
-                **enc, max_new_tokens=max_new, do_sample=False, pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id
+                **enc, max_new_tokens=max(caps), do_sample=False, pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id
             )
         self.model.train(was_training)
         new = out[:, enc["input_ids"].shape[1] :]
         gens = []
-        for row in new.tolist():
+        for row, cap in zip(new.tolist(), caps):
+            # A prompt batched with larger caps may run past its own: cut it back, as vLLM would stop it.
+            row = row[:cap]
             # Everything after the first end-of-turn is padding (the pad id may equal the eos id).
             finished = tok.eos_token_id in row
             ids = row[: row.index(tok.eos_token_id)] if finished else row
-            gens.append(Generation(text=tok.decode(ids, skip_special_tokens=True), tokens=len(ids), finished=finished))
+            # Counted like vLLM: the end-of-turn token is a generated token.
+            tokens = len(ids) + int(finished)
+            gens.append(Generation(text=tok.decode(ids, skip_special_tokens=True), tokens=tokens, finished=finished))
         return gens

@@ -22,7 +22,7 @@ class VllmEngine:
         kv_cache_gib: float = 2.0,
         max_num_seqs: int = 32,
         gpu_memory_utilization: float = 0.85,
-        dtype: str = "bfloat16",
+        dtype: str | None = None,
         seed: int = 0,
     ) -> None:
         # Inside a Spark Python worker (or any host process that must keep the engine) the engine core
@@ -33,6 +33,9 @@ class VllmEngine:
         import torch
 
         on_gpu = torch.cuda.is_available()
+        # bfloat16 on the CPU backend derails this small model's greedy decoding (a plain question got a
+        # French non-answer where float32 answers it); float32 on CPU, the checkpoint's dtype on GPU.
+        dtype = dtype or ("auto" if on_gpu else "float32")
         options: dict[str, object] = {}
         if on_gpu:
             # Share of GPU memory for weights, activations and KV cache.

@@ -8,6 +8,10 @@ from typing import Any
 
 import yaml
 
+_TASK = {
+    "inline": "echo clinical text with inline XML tags around protected health information",
+    "json": "list the protected health information in clinical text as JSON entities with offsets",
+}
 _LABEL_ROW = "| {label} | {support} | {p:.3f} | {r:.3f} | {f1:.3f} |"
 
 
@@ -50,8 +54,8 @@ def write_model_card(adapter_dir: Path) -> Path:
     )
     card = f"""# {cfg['name']}
 
-A LoRA adapter that makes `{Path(cfg['base_model']).name}` echo clinical text with inline XML tags
-around protected health information (`{cfg['format']}` answer format), for the `deid` job.
+A LoRA adapter that makes `{Path(cfg['base_model']).name}` {_TASK[cfg['format']]}
+(`{cfg['format']}` answer format), for the `deid` job.
 
 ## Base model
 SmolLM2-135M-Instruct (Apache-2.0), dequantized from the Q4_1 GGUF file inside the PyPI package

@@ -50,6 +50,9 @@ class TrainConfig:
         for name in ("batch_size", "grad_accum", "lora_r", "lora_alpha"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        for name in ("max_train_docs", "eval_docs", "max_new_tokens", "threads"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
         if self.epochs <= 0:
             raise ValueError("epochs must be positive")
         if not 0 <= self.warmup_ratio < 1:

@@ -93,7 +93,7 @@ def transformers_engine(base_model_dir: Path) -> Any:
 
 @pytest.fixture(scope="module")
 def transformers_gens(transformers_engine: Any, prompts: list[str]) -> list[Generation]:
-    """The three generations, the capped one alone (see the xfail below for batching it with the others)."""
+    """The three generations, the capped one alone (a test below batches it with the others)."""
     return transformers_engine.generate(prompts[:2], CAPS[:2]) + transformers_engine.generate(prompts[2:], CAPS[2:])
 
 
@@ -136,11 +136,6 @@ def test_when_both_engines_decode_greedily_then_texts_and_flags_are_equal(
     assert theirs[1].text.startswith(theirs[2].text)  # the cut answer is the start of the whole one
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engines count differently: inference/vllm.py counts the end-of-turn token in "
-    "Generation.tokens (len(token_ids)), inference/transformers.py strips it before counting",
-)
 def test_when_both_engines_finish_then_they_report_the_same_token_count(
     transformers_gens: list[Generation], vllm_result: dict[str, Any]
 ) -> None:
@@ -150,11 +145,6 @@ def test_when_both_engines_finish_then_they_report_the_same_token_count(
     assert [transformers_gens[i].tokens for i in finished] == [theirs[i].tokens for i in finished]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inference/transformers.py generate gives every prompt of a batch the largest cap in that batch, "
-    "so a prompt batched with a larger cap runs past its own cap and can come back finished=True",
-)
 def test_when_prompts_with_different_caps_share_a_batch_then_each_cap_holds(transformers_engine: Any, prompts: list[str]) -> None:
     gens = transformers_engine.generate(prompts[1:], CAPS[1:])
     assert gens[1].tokens <= CAPS[2]

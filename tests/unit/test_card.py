@@ -117,11 +117,6 @@ def test_when_a_saved_file_is_missing_then_writing_the_card_fails(tmp_path: Path
     assert not (tmp_path / "README.md").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="train/card.py write_model_card always says the adapter echoes text 'with inline XML tags', "
-    "also for an adapter trained with format json",
-)
 def test_when_format_is_json_then_the_card_does_not_claim_inline_tags(tmp_path: Path) -> None:
     card = write_model_card(adapter_dir(tmp_path, config={**CONFIG, "format": "json"})).read_text(encoding="utf-8")
     assert "(`json` answer format)" in card

@@ -131,11 +131,6 @@ def test_when_model_folder_is_missing_then_detect_fails_and_writes_nothing(runne
     assert not out.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py _build_detector lets load_adapter's FileNotFoundError escape, so the user gets a Python "
-    "traceback instead of click's 'Error: ...' line (click.BadParameter on --model would give one)",
-)
 def test_when_model_folder_is_missing_then_the_message_is_a_click_error(runner: CliRunner, tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d1", "text": IDS_TEXT}])
     args = ["detect", "--input", str(source), "--output", str(tmp_path / "o.jsonl"), "--detector", "model", "--model", str(tmp_path / "none")]

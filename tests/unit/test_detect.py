@@ -218,11 +218,6 @@ def test_when_windows_are_generated_then_the_token_cap_grows_with_the_input(engi
     assert long_cap > short_cap
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="detect.py ModelDetector.detect zips jobs with engine outputs, so an engine that returns fewer "
-    "generations than prompts leaves windows unchecked: a document with a missing window is still 'ok'",
-)
 def test_when_engine_returns_fewer_outputs_than_windows_then_uncovered_documents_are_untrusted(engine_tokenizer: Any, hipaa: EntitySet) -> None:
     engine = ScriptedEngine(engine_tokenizer, echo(), keep=1)
     found = detector(engine, hipaa, window_chars=70, window_overlap=20, union_patterns=False).detect([LONG])

@@ -104,11 +104,6 @@ def test_when_a_yaml_setting_is_invalid_then_loading_fails(tmp_path: Path, setti
         TrainConfig.from_yaml(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="train/config.py __post_init__ does not check counts: max_train_docs=-1 or eval_docs=-1 from a YAML "
-    "file become list slices [:-1] in train/lora.py (all documents but the last) instead of an error",
-)
 @pytest.mark.parametrize("name", ["max_train_docs", "eval_docs"])
 def test_when_a_document_count_is_negative_then_error_names_it(name: str) -> None:
     with pytest.raises(ValueError, match=name):
@@ -137,11 +132,6 @@ class CapturingModel:
         return torch.cat([input_ids, torch.full((input_ids.shape[0], 1), self.eos_id)], dim=1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="train/lora.py evaluate_generation ignores TrainConfig.max_new_tokens ('generation cap during "
-    "evaluation'): caps come from DetectConfig.answer_token_factor (2 x input tokens + 64) instead",
-)
 def test_when_max_new_tokens_is_set_then_evaluation_generation_is_capped_by_it(base_model_dir: Path) -> None:
     from transformers import AutoTokenizer
 
