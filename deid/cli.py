@@ -86,7 +86,7 @@ def train(config_path: Path, fmt: str | None, epochs: float | None, name: str | 
     click.echo(f"adapter: {cfg.adapter_dir} (model card {card})")
 
 
-def _build_detector(kind: str, model: Path, engine: str, entities: str | None, batch_size: int, on_untrusted: str):  # noqa: ANN202
+def _build_detector(kind: str, model: Path, engine: str, entities: str | None, batch_size: int, on_untrusted: str, union_patterns: bool = True):  # noqa: ANN202
     from deid.detect import DetectConfig, ModelDetector, PatternDetector
     from deid.entities import load_entity_set
 
@@ -103,7 +103,7 @@ def _build_detector(kind: str, model: Path, engine: str, entities: str | None, b
         raise click.BadParameter(f"the adapter was trained on entity set {adapter.entities.name!r}", param_hint="--entities")
     options = {"batch_size": batch_size} if engine == "transformers" else {}
     eng = create_engine(engine, merged_checkpoint(adapter), **options)
-    cfg = DetectConfig(on_untrusted=on_untrusted)  # type: ignore[arg-type]
+    cfg = DetectConfig(on_untrusted=on_untrusted, union_patterns=union_patterns)  # type: ignore[arg-type]
     return ModelDetector(eng, adapter.entities, adapter.format, cfg), adapter.model_id
 
 
@@ -120,7 +120,8 @@ def _build_detector(kind: str, model: Path, engine: str, entities: str | None, b
 @click.option("--patient-field", default=None, help="Field with the patient id (for date_shift).")
 @click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="Documents sent to the engine at once.")
 @click.option("--on-untrusted", type=click.Choice(["fallback", "suppressed"]), default="fallback", show_default=True)
-def detect(input_uri: str, output_uri: str, detector: str, model: Path, engine: str, entities: str | None, policy: str, id_field: str, text_field: str, patient_field: str | None, batch_size: int, on_untrusted: str) -> None:
+@click.option("--no-patterns", is_flag=True, help="Do not union the pattern detectors with the model's spans (to score the model alone).")
+def detect(input_uri: str, output_uri: str, detector: str, model: Path, engine: str, entities: str | None, policy: str, id_field: str, text_field: str, patient_field: str | None, batch_size: int, on_untrusted: str, no_patterns: bool) -> None:
     """Find PHI in documents and write spans and redacted text."""
     from collections import Counter
 
@@ -130,7 +131,7 @@ def detect(input_uri: str, output_uri: str, detector: str, model: Path, engine: 
 
     pol = load_policy(policy)
     records = read_records(input_uri, id_field, text_field, patient_field)
-    det, model_id = _build_detector(detector, model, engine, entities, batch_size, on_untrusted)
+    det, model_id = _build_detector(detector, model, engine, entities, batch_size, on_untrusted, not no_patterns)
     rows = []
     for at in range(0, len(records), batch_size):
         chunk = records[at : at + batch_size]
@@ -148,12 +149,33 @@ def detect(input_uri: str, output_uri: str, detector: str, model: Path, engine: 
 @click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False), help="Gold JSONL (id, text, spans).")
 @click.option("--pred", required=True, type=click.Path(exists=True, dir_okay=False), help="Predicted JSONL (id, spans).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def eval_(gold: str, pred: str, as_json: bool) -> None:
+@click.option(
+    "--model-card",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Adapter folder: save the report as its test_metrics.json and rewrite its model card.",
+)
+@click.option(
+    "--card-entry",
+    type=click.Choice(["model", "model+patterns"]),
+    default="model",
+    show_default=True,
+    help="Which detector produced --pred, as named in the model card.",
+)
+def eval_(gold: str, pred: str, as_json: bool, model_card: Path | None, card_entry: str) -> None:
     """Score predicted spans against gold spans."""
     from deid.evaluate import evaluate, format_report, read_documents
 
     report = evaluate(read_documents(gold), read_documents(pred))
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else format_report(report))
+    if model_card is not None:
+        from deid.train.card import write_model_card
+
+        path = model_card / "test_metrics.json"
+        records = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        records[card_entry] = {"command": f"deid eval --gold {gold} --pred {pred}", "report": report.to_dict()}
+        path.write_text(json.dumps(records, indent=2), encoding="utf-8")
+        click.echo(f"model card: {write_model_card(model_card)}")
 
 
 if __name__ == "__main__":

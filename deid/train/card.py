@@ -12,6 +12,10 @@ _TASK = {
     "inline": "echo clinical text with inline XML tags around protected health information",
     "json": "list the protected health information in clinical text as JSON entities with offsets",
 }
+_ENTRY_TITLES = {
+    "model": "The model alone (strict span match)",
+    "model+patterns": "As the job runs it: the model unioned with the pattern detectors",
+}
 _LABEL_ROW = "| {label} | {support} | {p:.3f} | {r:.3f} | {f1:.3f} |"
 
 
@@ -39,18 +43,22 @@ def write_model_card(adapter_dir: Path) -> Path:
     cfg = yaml.safe_load((adapter_dir / "train_config.yaml").read_text(encoding="utf-8"))
     metrics = json.loads((adapter_dir / "metrics.json").read_text(encoding="utf-8"))
     test_file = adapter_dir / "test_metrics.json"
-    test = json.loads(test_file.read_text(encoding="utf-8")) if test_file.is_file() else None
+    tests = json.loads(test_file.read_text(encoding="utf-8")) if test_file.is_file() else {}
     epochs = "\n".join(
         f"| {e['epoch']} | {e['train_loss']:.4f} | {e['tokens_per_s']:.0f} | "
         + (f"{e['val']['strict']['f1']:.3f} | {e['val']['phi_char_recall']:.4f} |" if e["val"] else "- | - |")
         for e in metrics["epochs"]
     )
     settings = "\n".join(f"| {k} | `{v}` |" for k, v in cfg.items())
-    test_section = (
-        f"## Results on the synthetic test split\n\nCommand: `{test['command']}`\n\n"
-        f"{_scores_table(test['report'])}\n\n{_leak_lines(test['report'])}\n"
-        if test
-        else "## Results on the synthetic test split\n\nNot evaluated yet.\n"
+    test_section = "## Results on the synthetic test split\n\n" + (
+        f"Reproduce: `bash scripts/eval_adapter.sh {adapter_dir}` (synthesizes a fresh test split with the "
+        "default seed, runs `deid detect`, then `deid eval`).\n\n"
+        + "\n".join(
+            f"### {_ENTRY_TITLES.get(name, name)}\n\nCommand: `{t['command']}`\n\n{_scores_table(t['report'])}\n\n{_leak_lines(t['report'])}\n"
+            for name, t in tests.items()
+        )
+        if tests
+        else "Not evaluated yet.\n"
     )
     card = f"""# {cfg['name']}
 

@@ -33,7 +33,7 @@ METRICS = {
         {"epoch": 2, "train_loss": 0.25, "tokens_per_s": 200.0, "val": {}},
     ],
 }
-TEST_METRICS = {
+TEST_METRICS = {"model": {
     "command": "deid eval --gold data/synth/test.jsonl --pred out/test_pred.jsonl",
     "report": {
         "strict": scores(16, 0.5, 0.25, 0.375),
@@ -45,7 +45,7 @@ TEST_METRICS = {
         "phi_free_docs_with_fp": 1,
         "phi_free_docs": 4,
     },
-}
+}}
 
 
 def adapter_dir(tmp_path: Path, config: dict[str, Any] = CONFIG, test: dict[str, Any] | None = None) -> Path:
@@ -92,6 +92,7 @@ def test_when_no_test_metrics_exist_then_the_card_says_not_evaluated(tmp_path: P
 def test_when_test_metrics_exist_then_the_card_has_per_label_scores_and_leaks(tmp_path: Path) -> None:
     card = write_model_card(adapter_dir(tmp_path, test=TEST_METRICS)).read_text(encoding="utf-8")
     assert "Not evaluated yet." not in card
+    assert "### The model alone (strict span match)" in card
     assert "Command: `deid eval --gold data/synth/test.jsonl --pred out/test_pred.jsonl`" in card
     assert "| PERSON | 8 | 1.000 | 0.875 | 0.875 |" in card
     assert "| DATE_TIME | 8 | 0.250 | 0.125 | 0.125 |" in card
