@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+from deid.conf import resolve_conf
+
 DEFAULT_ENTITY_SET = "hipaa"
 
 _TAG = re.compile(r"</?([A-Za-z_][A-Za-z0-9_]*)>")
@@ -59,16 +60,7 @@ class EntitySet:
 
 def resolve_entity_path(name_or_path: str | Path) -> Path:
     """A bundled set name (``hipaa``) or a path to a YAML file."""
-    path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml"):
-        if not path.is_file():
-            raise FileNotFoundError(f"entity set file {path} does not exist")
-        return path
-    bundled = CONF_DIR / "entities" / f"{name_or_path}.yaml"
-    if not bundled.is_file():
-        available = sorted(p.stem for p in (CONF_DIR / "entities").glob("*.yaml"))
-        raise ValueError(f"unknown entity set {name_or_path!r}; bundled sets are {available}, or pass a .yaml path")
-    return bundled
+    return resolve_conf("entities", name_or_path, "entity set")
 
 
 def load_entity_set(name_or_path: str | Path = DEFAULT_ENTITY_SET) -> EntitySet:

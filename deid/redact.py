@@ -25,7 +25,7 @@ from typing import Any, Callable, ClassVar, Iterable, Mapping
 import yaml
 from faker import Faker
 
-from deid.entities import CONF_DIR
+from deid.conf import resolve_conf
 from deid.spans import Span
 
 logger = logging.getLogger(__name__)
@@ -529,16 +529,7 @@ _NO_KEY_IN_FILES = "The secret key is read only from the environment variable na
 
 def resolve_policy_path(name_or_path: str | Path) -> Path:
     """A bundled policy name (``safe_harbor``) or a path to a YAML file."""
-    path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml"):
-        if not path.is_file():
-            raise FileNotFoundError(f"policy file {path} does not exist")
-        return path
-    bundled = CONF_DIR / "policy" / f"{name_or_path}.yaml"
-    if not bundled.is_file():
-        available = sorted(p.stem for p in (CONF_DIR / "policy").glob("*.yaml"))
-        raise ValueError(f"unknown policy {name_or_path!r}; bundled policies are {available}, or pass a .yaml path")
-    return bundled
+    return resolve_conf("policy", name_or_path, "policy")
 
 
 def load_policy(name_or_path: str | Path = DEFAULT_POLICY, env: Mapping[str, str] | None = None) -> Policy:

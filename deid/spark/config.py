@@ -10,7 +10,7 @@ import smart_open
 import yaml
 
 from deid.detect import DetectConfig
-from deid.entities import CONF_DIR
+from deid.conf import CONF_DIR
 from deid.inference.base import ENGINES
 
 DEFAULT_JOB_CONFIG = CONF_DIR / "job" / "local.yaml"

@@ -285,7 +285,7 @@ def test_when_policy_invalid_then_error_says_what_and_lists_options(raw: dict, m
 
 
 def test_when_policy_name_unknown_then_bundled_names_listed() -> None:
-    with pytest.raises(ValueError, match=r"unknown policy 'nope'; bundled policies are \['safe_harbor', 'surrogate', 'tag'\]"):
+    with pytest.raises(ValueError, match=r"unknown policy 'nope'; bundled ones are \['safe_harbor', 'surrogate', 'tag'\]"):
         load_policy("nope", env={})
 
 
