@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 ADAPTER=${1:?usage: eval_adapter.sh ADAPTER_DIR [vllm|transformers]}
 ENGINE=${2:-vllm}
 DEID=.venv/bin/deid
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+WORK=runs/eval-$(basename "$ADAPTER")
+rm -rf "$WORK" && mkdir -p "$WORK"
 $DEID data synth --out "$WORK/synth"
 $DEID detect --input "$WORK/synth/test.jsonl" --output "$WORK/model.jsonl" --model "$ADAPTER" --engine "$ENGINE" --no-patterns
 $DEID detect --input "$WORK/synth/test.jsonl" --output "$WORK/patterns.jsonl" --detector patterns
