@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ADAPTER = PROJECT_ROOT / "models" / "smollm2-135m-deid"
 _WEIGHTS = "adapter_model.safetensors"
+# What an adapter folder holds: weights, peft config, resolved training config. The hash covers all three.
+ADAPTER_FILES = (_WEIGHTS, "adapter_config.json", "train_config.yaml")
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def load_adapter(path: str | Path = DEFAULT_ADAPTER) -> Adapter:
         raise FileNotFoundError(f"{path} is not a trained adapter (needs {_WEIGHTS} and train_config.yaml); train one with `deid train`")
     cfg = yaml.safe_load(cfg_file.read_text(encoding="utf-8"))
     digest = hashlib.sha256()
-    for name in (_WEIGHTS, "adapter_config.json", "train_config.yaml"):
+    for name in ADAPTER_FILES:
         digest.update((path / name).read_bytes())
     return Adapter(
         path=path,

@@ -22,7 +22,7 @@ import pyarrow as pa
 import smart_open
 import yaml
 
-from deid.adapter import DEFAULT_ADAPTER, load_adapter, merged_checkpoint
+from deid.adapter import ADAPTER_FILES, DEFAULT_ADAPTER, load_adapter, merged_checkpoint
 from deid.entities import DEFAULT_ENTITY_SET, load_entity_set
 from deid.inference.base import ENGINES
 from deid.redact import DEFAULT_POLICY, Policy, policy_from_dict, resolve_policy_path
@@ -64,7 +64,6 @@ log = logging.getLogger(__name__)
 
 IO_MODES = ("auto", "spark", "arrow")
 DETECTORS = ("model", "patterns")
-ADAPTER_FILES = ("adapter_model.safetensors", "adapter_config.json", "train_config.yaml")
 ADAPTER_CACHE = Path.home() / ".cache" / "deid" / "adapters"  # adapters fetched from URIs
 MAX_RECORDS_KEY = "spark.sql.execution.arrow.maxRecordsPerBatch"
 SPARK_DEFAULT_MAX_RECORDS = 10_000
