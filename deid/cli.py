@@ -68,7 +68,19 @@ def data_synth(out: Path, n_train: int, n_val: int, n_test: int, seed: int) -> N
 @click.option("--data-dir", default=None, help="Folder with train.jsonl and val.jsonl (overrides the config).")
 @click.option("--max-train-docs", type=click.IntRange(0), default=None, help="Use only the first N training docs.")
 @click.option("--eval-docs", type=click.IntRange(0), default=None, help="Validation docs scored after each epoch.")
-def train(config_path: Path, fmt: str | None, epochs: float | None, name: str | None, data_dir: str | None, max_train_docs: int | None, eval_docs: int | None) -> None:
+@click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), default=None, help="Peak learning rate (overrides the config).")
+@click.option("--init-adapter", default=None, help="Continue training from this adapter folder (overrides the config).")
+def train(
+    config_path: Path,
+    fmt: str | None,
+    epochs: float | None,
+    name: str | None,
+    data_dir: str | None,
+    max_train_docs: int | None,
+    eval_docs: int | None,
+    learning_rate: float | None,
+    init_adapter: str | None,
+) -> None:
     """Fine-tune a LoRA adapter with the loss on the answer only."""
     from tqdm import tqdm
 
@@ -77,7 +89,15 @@ def train(config_path: Path, fmt: str | None, epochs: float | None, name: str | 
     from deid.train.lora import train as run_training
 
     cfg = TrainConfig.from_yaml(
-        config_path, format=fmt, epochs=epochs, name=name, data_dir=data_dir, max_train_docs=max_train_docs, eval_docs=eval_docs
+        config_path,
+        format=fmt,
+        epochs=epochs,
+        name=name,
+        data_dir=data_dir,
+        max_train_docs=max_train_docs,
+        eval_docs=eval_docs,
+        learning_rate=learning_rate,
+        init_adapter=init_adapter,
     )
     results = run_training(cfg, progress=tqdm)
     card = write_model_card(cfg.adapter_dir)

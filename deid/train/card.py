@@ -14,7 +14,8 @@ _TASK = {
 }
 _ENTRY_TITLES = {
     "model": "The model alone (strict span match)",
-    "model+patterns": "As the job runs it: the model unioned with the pattern detectors",
+    "model+patterns": "The model unioned with the pattern detectors",
+    "job": "As the job runs it: the model, the pattern detectors and mention propagation",
 }
 _LABEL_ROW = "| {label} | {support} | {p:.3f} | {r:.3f} | {f1:.3f} |"
 
@@ -50,6 +51,14 @@ def write_model_card(adapter_dir: Path) -> Path:
         for e in metrics["epochs"]
     )
     settings = "\n".join(f"| {k} | `{v}` |" for k, v in cfg.items())
+    continued = ""
+    if "init_adapter" in metrics:
+        prior = metrics["init_adapter"]["train_config"]
+        continued = (
+            f"\nTraining continued from the adapter `{metrics['init_adapter']['path']}` (its own run: "
+            f"{prior['epochs']} epoch(s) on `{prior['data_dir']}`, peak learning rate {prior['learning_rate']}); "
+            "the epoch table below includes its epochs, and the settings are those of the continuation.\n"
+        )
     test_section = "## Results on the synthetic test split\n\n" + (
         f"Reproduce: `bash scripts/eval_adapter.sh {adapter_dir}` (synthesizes a fresh test split with the "
         "default seed, runs `deid detect`, then `deid eval`).\n\n"
@@ -71,13 +80,13 @@ SmolLM2-135M-Instruct (Apache-2.0), dequantized from the Q4_1 GGUF file inside t
 
 ## Data
 Synthetic clinical notes from `deid data synth` (Faker values in templates of 8+ genres, entity set
-`{cfg['entities']}`): {metrics['n_train']} training documents. No real patient data was used.
+`{cfg['entities']}`): {metrics['n_train']} training documents per epoch. No real patient data was used.
 
 ## Training
 Loss on the final answer only (every prompt token is labelled -100); the prompt is the fixed
 multi-turn conversation of `deid/prompt.py`. bf16 autocast on CPU; the shared prompt prefix is run
 once per batch.
-
+{continued}
 | setting | value |
 |---|---|
 {settings}

@@ -22,6 +22,10 @@ class TrainConfig:
     entities: str = field(default="hipaa", metadata={"help": "entity set name or YAML path"})
     format: str = field(default="inline", metadata={"help": "answer format: inline or json"})
     data_dir: str = field(default="data/synth", metadata={"help": "folder with train.jsonl and val.jsonl"})
+    init_adapter: str = field(
+        default="",
+        metadata={"help": "continue training from this adapter folder's LoRA weights (its LoRA shape, base and format must match); empty = fresh LoRA"},
+    )
     output_dir: str = field(default="models", metadata={"help": "the adapter goes to <output_dir>/<name>/"})
     epochs: float = field(default=1.0, metadata={"help": "passes over the training split (fractions allowed)"})
     max_train_docs: int = field(default=0, metadata={"help": "use only the first N training docs (0 = all)"})

@@ -67,12 +67,41 @@ def _lr_at(step: int, total: int, cfg: TrainConfig) -> float:
 
 
 def attach_lora(model: Any, cfg: TrainConfig) -> Any:
-    from peft import LoraConfig, get_peft_model
+    """Fresh LoRA weights, or trainable weights loaded from ``cfg.init_adapter``."""
+    from peft import LoraConfig, PeftModel, get_peft_model
+
+    if cfg.init_adapter:
+        check_init_adapter(cfg)
+        return PeftModel.from_pretrained(model, cfg.init_adapter, is_trainable=True)
 
     lora = LoraConfig(
         r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout, target_modules=cfg.target_modules, task_type="CAUSAL_LM"
     )
     return get_peft_model(model, lora)
+
+
+def check_init_adapter(cfg: TrainConfig) -> dict[str, Any]:
+    """The training config of ``cfg.init_adapter``, after checking it can be continued with ``cfg``."""
+    folder = Path(cfg.init_adapter)
+    config_file = folder / "train_config.yaml"
+    if not config_file.is_file():
+        raise FileNotFoundError(f"init_adapter {folder} has no train_config.yaml; it must be an adapter made by `deid train`")
+    prior = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    fixed = ("base_model", "entities", "format", "lora_r", "lora_alpha", "target_modules")
+    differ = [k for k in fixed if prior.get(k) != getattr(cfg, k)]
+    if differ:
+        raise ValueError(f"init_adapter {folder} was trained with different {differ}; these must match to continue training")
+    if folder.resolve() == cfg.adapter_dir.resolve():
+        raise ValueError(f"init_adapter {folder} is also the output folder; give the continued adapter another name")
+    return prior
+
+
+def _prior_epochs(cfg: TrainConfig) -> list[dict[str, Any]]:
+    """Per-epoch metrics of the adapter training continues from (empty for a fresh adapter)."""
+    if not cfg.init_adapter:
+        return []
+    metrics = Path(cfg.init_adapter) / "metrics.json"
+    return json.loads(metrics.read_text(encoding="utf-8"))["epochs"] if metrics.is_file() else []
 
 
 def _return_large_frees_to_os() -> None:
@@ -184,9 +213,16 @@ def save_adapter(model: Any, tok: Any, cfg: TrainConfig, results: list[EpochResu
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
     (out / "train_config.yaml").write_text(yaml.safe_dump(cfg.to_dict(), sort_keys=False), encoding="utf-8")
-    metrics = {
+    prior = _prior_epochs(cfg)
+    metrics: dict[str, Any] = {
         "n_train": n_train,
-        "epochs": [{"epoch": r.epoch, "train_loss": r.train_loss, "tokens_per_s": r.tokens_per_s, "val": r.eval} for r in results],
+        "epochs": prior
+        + [
+            {"epoch": len(prior) + r.epoch, "train_loss": r.train_loss, "tokens_per_s": r.tokens_per_s, "val": r.eval, "data_dir": cfg.data_dir}
+            for r in results
+        ],
     }
+    if cfg.init_adapter:
+        metrics["init_adapter"] = {"path": cfg.init_adapter, "train_config": check_init_adapter(cfg)}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
     return out

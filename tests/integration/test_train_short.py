@@ -6,6 +6,7 @@ The run happens once per module; each test checks one of its products.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from dataclasses import dataclass
@@ -150,3 +151,21 @@ def test_when_an_adapter_folder_lacks_a_file_then_loading_it_says_how_to_get_one
             (tmp_path / name).write_text("x", encoding="utf-8")
     with pytest.raises(FileNotFoundError, match="deid train"):
         load_adapter(tmp_path)
+
+
+def test_when_training_continues_from_the_adapter_then_it_starts_from_its_weights(run: Run) -> None:
+    """With a vanishing learning rate the continued adapter equals the one it started from; a fresh LoRA would have zero B."""
+    import torch
+    from safetensors.torch import load_file
+
+    cfg = dataclasses.replace(run.cfg, name="continued", init_adapter=str(run.cfg.adapter_dir), learning_rate=1e-12, eval_docs=0, max_train_docs=2)
+    [result] = train(cfg)
+    before = load_file(str(run.cfg.adapter_dir / "adapter_model.safetensors"))
+    after = load_file(str(cfg.adapter_dir / "adapter_model.safetensors"))
+    assert before.keys() == after.keys()
+    assert all(torch.allclose(before[k], after[k], atol=1e-6) for k in before)
+    metrics = json.loads((cfg.adapter_dir / "metrics.json").read_text(encoding="utf-8"))
+    assert [e["epoch"] for e in metrics["epochs"]] == [1, 2]
+    assert metrics["init_adapter"]["path"] == str(run.cfg.adapter_dir)
+    assert metrics["epochs"][1]["train_loss"] == result.train_loss
+    assert "Training continued from the adapter" in write_model_card(cfg.adapter_dir).read_text(encoding="utf-8")

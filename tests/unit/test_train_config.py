@@ -142,3 +142,40 @@ def test_when_max_new_tokens_is_set_then_evaluation_generation_is_capped_by_it(b
     docs = [Document("d1", "Seen by Ann Lee.", (Span(8, 15, "PERSON"),)), Document("d2", "Nothing here.", ())]
     evaluate_generation(model, tok, docs, TrainConfig(base_model=str(base_model_dir), max_new_tokens=5, batch_size=2))
     assert model.caps and max(model.caps) <= 5
+
+
+def _adapter_folder(tmp_path: Path, **settings: Any) -> Path:
+    folder = tmp_path / "prior"
+    folder.mkdir()
+    (folder / "train_config.yaml").write_text(yaml.safe_dump(TrainConfig(**settings).to_dict()), encoding="utf-8")
+    return folder
+
+
+def test_when_init_adapter_matches_then_its_config_is_returned(tmp_path: Path) -> None:
+    from deid.train.lora import check_init_adapter
+
+    prior = _adapter_folder(tmp_path, learning_rate=1e-3)
+    assert check_init_adapter(TrainConfig(name="next", init_adapter=str(prior)))["learning_rate"] == 1e-3
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [({"lora_r": 8}, "lora_r"), ({"format": "json"}, "format"), ({"target_modules": ["q_proj"]}, "target_modules")],
+    ids=["rank", "format", "targets"],
+)
+def test_when_init_adapter_was_trained_differently_then_error_names_the_setting(tmp_path: Path, settings: dict[str, Any], named: str) -> None:
+    from deid.train.lora import check_init_adapter
+
+    prior = _adapter_folder(tmp_path, **settings)
+    with pytest.raises(ValueError, match=named):
+        check_init_adapter(TrainConfig(name="next", init_adapter=str(prior)))
+
+
+def test_when_init_adapter_is_not_an_adapter_or_is_the_output_then_it_is_refused(tmp_path: Path) -> None:
+    from deid.train.lora import check_init_adapter
+
+    with pytest.raises(FileNotFoundError, match="train_config.yaml"):
+        check_init_adapter(TrainConfig(name="next", init_adapter=str(tmp_path)))
+    prior = _adapter_folder(tmp_path)
+    with pytest.raises(ValueError, match="output folder"):
+        check_init_adapter(TrainConfig(name="prior", output_dir=str(tmp_path), init_adapter=str(prior)))
