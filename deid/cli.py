@@ -106,7 +106,9 @@ def train(
     click.echo(f"adapter: {cfg.adapter_dir} (model card {card})")
 
 
-def _build_detector(kind: str, model: Path, engine: str, entities: str | None, batch_size: int, on_untrusted: str, union_patterns: bool = True):  # noqa: ANN202
+def _build_detector(  # noqa: ANN202
+    kind: str, model: Path, engine: str, entities: str | None, batch_size: int, on_untrusted: str, union_patterns: bool = True, propagate: bool = True
+):
     from deid.detect import DetectConfig, ModelDetector, PatternDetector
     from deid.entities import load_entity_set
 
@@ -123,7 +125,7 @@ def _build_detector(kind: str, model: Path, engine: str, entities: str | None, b
         raise click.BadParameter(f"the adapter was trained on entity set {adapter.entities.name!r}", param_hint="--entities")
     options = {"batch_size": batch_size} if engine == "transformers" else {}
     eng = create_engine(engine, merged_checkpoint(adapter), **options)
-    cfg = DetectConfig(on_untrusted=on_untrusted, union_patterns=union_patterns)  # type: ignore[arg-type]
+    cfg = DetectConfig(on_untrusted=on_untrusted, union_patterns=union_patterns, propagate=propagate)  # type: ignore[arg-type]
     return ModelDetector(eng, adapter.entities, adapter.format, cfg), adapter.model_id
 
 
@@ -141,7 +143,23 @@ def _build_detector(kind: str, model: Path, engine: str, entities: str | None, b
 @click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="Documents sent to the engine at once.")
 @click.option("--on-untrusted", type=click.Choice(["fallback", "suppressed"]), default="fallback", show_default=True)
 @click.option("--no-patterns", is_flag=True, help="Do not union the pattern detectors with the model's spans (to score the model alone).")
-def detect(input_uri: str, output_uri: str, detector: str, model: Path, engine: str, entities: str | None, policy: str, id_field: str, text_field: str, patient_field: str | None, batch_size: int, on_untrusted: str, no_patterns: bool) -> None:
+@click.option("--no-propagate", is_flag=True, help="Do not mark other occurrences of detected values (to score the model alone).")
+def detect(
+    input_uri: str,
+    output_uri: str,
+    detector: str,
+    model: Path,
+    engine: str,
+    entities: str | None,
+    policy: str,
+    id_field: str,
+    text_field: str,
+    patient_field: str | None,
+    batch_size: int,
+    on_untrusted: str,
+    no_patterns: bool,
+    no_propagate: bool,
+) -> None:
     """Find PHI in documents and write spans and redacted text."""
     from collections import Counter
 
@@ -151,7 +169,7 @@ def detect(input_uri: str, output_uri: str, detector: str, model: Path, engine: 
 
     pol = load_policy(policy)
     records = read_records(input_uri, id_field, text_field, patient_field)
-    det, model_id = _build_detector(detector, model, engine, entities, batch_size, on_untrusted, not no_patterns)
+    det, model_id = _build_detector(detector, model, engine, entities, batch_size, on_untrusted, not no_patterns, not no_propagate)
     rows = []
     for at in range(0, len(records), batch_size):
         chunk = records[at : at + batch_size]
@@ -177,7 +195,7 @@ def detect(input_uri: str, output_uri: str, detector: str, model: Path, engine: 
 )
 @click.option(
     "--card-entry",
-    type=click.Choice(["model", "model+patterns"]),
+    type=click.Choice(["model", "model+patterns", "job"]),
     default="model",
     show_default=True,
     help="Which detector produced --pred, as named in the model card.",

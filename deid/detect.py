@@ -16,6 +16,7 @@ from deid.entities import EntitySet
 from deid.inference.base import Engine, Generation
 from deid.parse import ParseResult, parse_json, parse_tagged
 from deid.patterns import detect_patterns
+from deid.propagate import propagate_mentions
 from deid.prompt import OutputFormat, build_prompt, render_prompt
 from deid.spans import Span
 from deid.windows import Window, merge_spans, split_windows
@@ -31,6 +32,7 @@ class DetectConfig:
     fidelity_threshold: float = field(default=0.95, metadata={"help": "below this share of input reproduced, the output is not trusted"})
     on_untrusted: Literal["fallback", "suppressed"] = field(default="fallback", metadata={"help": "status of an untrusted document"})
     union_patterns: bool = field(default=True, metadata={"help": "add pattern-detector spans to the model's (recall safety net)"})
+    propagate: bool = field(default=True, metadata={"help": "also mark every other occurrence of a detected value (deid.propagate)"})
     window_chars: int = field(default=1200, metadata={"help": "longest input given to the model at once, in characters"})
     window_overlap: int = field(default=150, metadata={"help": "characters shared by consecutive windows"})
     answer_token_factor: float = field(default=2.0, metadata={"help": "token cap per window = factor x input tokens + 64"})
@@ -123,6 +125,15 @@ class ModelDetector:
             spans.extend(Span(s.start + w.start, s.end + w.start, s.label) for s in result.spans)
         fidelity = matched / sum(w.end - w.start for w, _ in windows)
         status: Status = "ok" if trusted else self.config.on_untrusted
-        if self.config.union_patterns or status != "ok":
-            spans.extend(detect_patterns(text, self.entities.names))
-        return Detection(tuple(merge_spans(spans)), status, round(fidelity, 4), tokens)
+        spans = complete_spans(text, spans, self.entities.names, self.config, with_patterns=self.config.union_patterns or status != "ok")
+        return Detection(tuple(spans), status, round(fidelity, 4), tokens)
+
+
+def complete_spans(text: str, model_spans: Sequence[Span], labels: Sequence[str], config: DetectConfig, with_patterns: bool) -> list[Span]:
+    """The model's spans with the safety nets the config turns on (pattern union, mention propagation), merged."""
+    spans = list(model_spans)
+    if with_patterns:
+        spans.extend(detect_patterns(text, labels))
+    if config.propagate:
+        spans = propagate_mentions(text, spans)
+    return merge_spans(spans)

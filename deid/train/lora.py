@@ -189,7 +189,7 @@ def evaluate_generation(model: Any, tok: Any, docs: Sequence[Document], cfg: Tra
     from deid.inference.transformers import TransformersEngine
 
     engine = TransformersEngine(cfg.base_model, model=model, tokenizer=tok, batch_size=cfg.batch_size)
-    detector = ModelDetector(engine, load_entity_set(cfg.entities), cfg.format, DetectConfig(union_patterns=False, max_new_tokens=cfg.max_new_tokens))
+    detector = ModelDetector(engine, load_entity_set(cfg.entities), cfg.format, DetectConfig(union_patterns=False, propagate=False, max_new_tokens=cfg.max_new_tokens))
     t0 = time.perf_counter()
     found = detector.detect([d.text or "" for d in docs])
     elapsed = time.perf_counter() - t0

@@ -174,6 +174,26 @@ def test_when_union_patterns_is_set_then_pattern_spans_join_a_trusted_output(
     assert found.spans == expected
 
 
+REPEAT = "Patient John Doe was seen. Doe tolerated the visit."  # name 8..16, surname again 27..30
+REPEAT_TAGGED = "Patient <PERSON>John Doe</PERSON> was seen. Doe tolerated the visit."
+
+
+@pytest.mark.parametrize(
+    ("propagate", "expected"),
+    [
+        pytest.param(False, (Span(8, 16, P),), id="model_only"),
+        pytest.param(True, (Span(8, 16, P), Span(27, 30, P)), id="second_mention_covered"),
+    ],
+)
+def test_when_propagate_is_set_then_other_mentions_of_a_tagged_name_are_covered(
+    engine_tokenizer: Any, hipaa: EntitySet, propagate: bool, expected: tuple[Span, ...]
+) -> None:
+    engine = ScriptedEngine(engine_tokenizer, fixed(REPEAT_TAGGED))
+    [found] = detector(engine, hipaa, union_patterns=False, propagate=propagate).detect([REPEAT])
+    assert found.status == "ok"
+    assert found.spans == expected
+
+
 @pytest.mark.parametrize("texts", [[""], ["", ""], []], ids=["one_empty", "two_empty", "no_documents"])
 def test_when_text_is_empty_then_status_is_empty_and_the_engine_is_not_called(engine_tokenizer: Any, hipaa: EntitySet, texts: list[str]) -> None:
     engine = ScriptedEngine(engine_tokenizer, fail=AssertionError("the engine must not be called"))
