@@ -870,7 +870,7 @@ def _problem(rng: random.Random, eponym_rate: float = 0.3) -> str:
 
 
 def _problems(rng: random.Random, lo: int = 1, hi: int = 4) -> str:
-    chosen = list({_problem(rng) for _ in range(rng.randint(lo, hi))})
+    chosen = list(dict.fromkeys(_problem(rng) for _ in range(rng.randint(lo, hi))))  # no set: its order varies by process
     return chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " and " + chosen[-1]
 
 

@@ -36,6 +36,21 @@ def test_when_generated_twice_with_the_same_seed_then_json_is_identical() -> Non
     assert json.dumps(first) == json.dumps(second)
 
 
+def test_when_generated_in_processes_with_different_hash_seeds_then_json_is_identical() -> None:
+    """String hashing is salted per process, so any iteration over a set would change the documents."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = "import json; from deid.train.synth import generate; print(json.dumps([d.to_json() for d in generate(200, seed=13, split='test')]))"
+    digests = set()
+    for hash_seed in ("1", "2", "3"):
+        out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": hash_seed}, capture_output=True, check=True).stdout
+        digests.add(hashlib.sha256(out).hexdigest())
+    assert len(digests) == 1
+
+
 def test_when_split_or_seed_differs_then_texts_differ() -> None:
     base = [d.text for d in generate(60, seed=3, split="train")]
     other_split = [d.text for d in generate(60, seed=3, split="test")]
