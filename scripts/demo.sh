@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY="$PWD/.venv/bin/python"
-MODEL="${DEID_MODEL:-models/smollm2-135m-deid}"
+MODEL="${DEID_MODEL:-models/smollm2-135m-deid-e2}"
 OUT="${DEID_DEMO_OUT:-out/sample}"
 # Spark's Python workers (and the driver, under spark-submit) must use the venv: it has pyarrow and deid.
 export PYSPARK_PYTHON="$PY" PYSPARK_DRIVER_PYTHON="$PY"
