@@ -35,7 +35,11 @@ class DetectConfig:
     propagate: bool = field(default=True, metadata={"help": "also mark every other occurrence of a detected value (deid.propagate)"})
     window_chars: int = field(default=1200, metadata={"help": "longest input given to the model at once, in characters"})
     window_overlap: int = field(default=150, metadata={"help": "characters shared by consecutive windows"})
-    answer_token_factor: float = field(default=2.0, metadata={"help": "token cap per window = factor x input tokens + 64"})
+    answer_token_factor: float = field(default=2.0, metadata={"help": "token cap per window = factor x input tokens + 64 (inline format)"})
+    json_answer_token_factor: float = field(
+        default=5.0,
+        metadata={"help": "the same for the JSON format, whose answer spends about 30 tokens per entity (dense short texts need up to ~3.7)"},
+    )
     max_new_tokens: int = field(default=4096, metadata={"help": "upper bound on the token cap of any window"})
 
     def __post_init__(self) -> None:
@@ -94,10 +98,8 @@ class ModelDetector:
             return []
         tok = self.engine.tokenizer
         prompts = [render_prompt(tok, build_prompt(self.entities, p, self.fmt)) for p in pieces]
-        caps = [
-            min(self.config.max_new_tokens, int(self.config.answer_token_factor * len(tok(p, add_special_tokens=False)["input_ids"])) + 64)
-            for p in pieces
-        ]
+        factor = self.config.json_answer_token_factor if self.fmt == "json" else self.config.answer_token_factor
+        caps = [min(self.config.max_new_tokens, int(factor * len(tok(p, add_special_tokens=False)["input_ids"])) + 64) for p in pieces]
         try:
             outputs = list(self.engine.generate(prompts, caps))
         except Exception as exc:  # noqa: BLE001 - any engine failure makes the batch untrusted, never lost

@@ -238,6 +238,14 @@ def test_when_windows_are_generated_then_the_token_cap_grows_with_the_input(engi
     assert long_cap > short_cap
 
 
+@pytest.mark.parametrize(("fmt", "factor"), [("inline", 2.0), ("json", 5.0)])
+def test_when_the_format_is_json_then_its_own_token_cap_factor_applies(engine_tokenizer: Any, hipaa: EntitySet, fmt: str, factor: float) -> None:
+    engine = ScriptedEngine(engine_tokenizer)
+    ModelDetector(engine, hipaa, fmt, DetectConfig(answer_token_factor=2.0, json_answer_token_factor=5.0)).detect([LONG])  # type: ignore[arg-type]
+    [cap] = engine.caps
+    assert cap == int(factor * len(engine_tokenizer(LONG, add_special_tokens=False)["input_ids"])) + 64
+
+
 def test_when_engine_returns_fewer_outputs_than_windows_then_uncovered_documents_are_untrusted(engine_tokenizer: Any, hipaa: EntitySet) -> None:
     engine = ScriptedEngine(engine_tokenizer, echo(), keep=1)
     found = detector(engine, hipaa, window_chars=70, window_overlap=20, union_patterns=False).detect([LONG])
