@@ -70,8 +70,7 @@ def attach_lora(model: Any, cfg: TrainConfig) -> Any:
     """Fresh LoRA weights, or trainable weights loaded from ``cfg.init_adapter``."""
     from peft import LoraConfig, PeftModel, get_peft_model
 
-    if cfg.init_adapter:
-        check_init_adapter(cfg)
+    if cfg.init_adapter:  # checked by train() before the base model loads
         return PeftModel.from_pretrained(model, cfg.init_adapter, is_trainable=True)
 
     lora = LoraConfig(
@@ -120,6 +119,7 @@ def train(cfg: TrainConfig, progress: Callable[[Any], Any] | None = None) -> lis
     """Fine-tune, evaluate after each epoch, and save adapter, config and metrics into ``cfg.adapter_dir``."""
     import torch
 
+    prior_config = check_init_adapter(cfg) if cfg.init_adapter else None
     _return_large_frees_to_os()
     torch.manual_seed(cfg.seed)
     if cfg.threads:
@@ -145,7 +145,7 @@ def train(cfg: TrainConfig, progress: Callable[[Any], Any] | None = None) -> lis
         report = evaluate_generation(model, tok, val_docs, cfg) if val_docs else {}
         results.append(EpochResult(epoch, loss, tps, report))
         log.info("epoch %d: train loss %.4f, %.0f tokens/s, eval %s", epoch, loss, tps, _headline(report))
-    save_adapter(model, tok, cfg, results, n_train=len(examples))
+    save_adapter(model, tok, cfg, results, n_train=len(examples), prior_config=prior_config)
     return results
 
 
@@ -207,7 +207,9 @@ def _headline(report: dict[str, Any]) -> str:
     return f"strict F1 {report['strict']['f1']:.3f}, PHI char recall {report['phi_char_recall']:.3f}"
 
 
-def save_adapter(model: Any, tok: Any, cfg: TrainConfig, results: list[EpochResult], n_train: int) -> Path:
+def save_adapter(
+    model: Any, tok: Any, cfg: TrainConfig, results: list[EpochResult], n_train: int, prior_config: dict[str, Any] | None = None
+) -> Path:
     """Adapter weights, the resolved config and per-epoch metrics, side by side."""
     out = cfg.adapter_dir
     out.mkdir(parents=True, exist_ok=True)
@@ -222,7 +224,7 @@ def save_adapter(model: Any, tok: Any, cfg: TrainConfig, results: list[EpochResu
             for r in results
         ],
     }
-    if cfg.init_adapter:
-        metrics["init_adapter"] = {"path": cfg.init_adapter, "train_config": check_init_adapter(cfg)}
+    if prior_config is not None:
+        metrics["init_adapter"] = {"path": cfg.init_adapter, "train_config": prior_config}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
     return out
