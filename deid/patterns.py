@@ -58,9 +58,17 @@ _TIME = (
 _NOT_DOSE = r"(?!\s*(?i:mg|mcg|ml|g|units?)\b)"  # "5-10-15 mg" is a titration, "May 5 mg" a dose
 _AT_TIME = rf"(?:(?:[ T]|,\s*|\s+(?:at|@)\s*){_TIME})?"
 
+_EXTENSION = r"(?:\s*,?\s*(?i:ext\.?|x\.?|extension)\s*\d{1,5})?(?!\w)(?!-\d)"
+# A bare number must follow the North American numbering plan (area code and exchange start with
+# 2-9); a parenthesised area code is a phone number whatever its digits.
 _PHONE_US = (
-    r"(?<![\w+])(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}"
-    r"(?:\s*,?\s*(?i:ext\.?|x\.?|extension)\s*\d{1,5})?(?!\w)(?!-\d)"
+    r"(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?\d{3}|[2-9]\d{2}[ .-][2-9]\d{2})[ .-]\d{4}" + _EXTENSION
+)
+# After a keyword ("Phone:", "fax", "call her at") any digits of the right shape are a number:
+# 555-0100, 123-456-7890 and 000-000-0000 are all over real notes and test corpora.
+_PHONE_US_ANY = (
+    r"(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?\d{3}[ .-]?\d{4}|\d{3}(?P<sep>[ .-])\d{3}(?P=sep)\d{4}|\d{10}|\d{3}[ .-]\d{4})"
+    + _EXTENSION
 )
 _PHONE_INTL = r"(?<![\w+])\+[2-9]\d{0,2}(?:[ .-]\(?\d{1,6}\)?){2,5}(?!\w)(?!-\d)"
 
@@ -81,6 +89,12 @@ _STATE_NAME = (
 # An identifier after a keyword: letters, digits and inner hyphens, at least 4 long, with a digit.
 _ID_VALUE = rf"(?P<{VALUE}>(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]{{4}})[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?![\w-])"
 _NO = r"(?:no\b\.?|number|#)"  # "no.", "number" or "#" after a keyword
+_PHONE_KEYWORDS = (
+    r"phone|ph|tel(?:ephone)?|cell(?:ular)?|mobile|mob|pager|beeper|contact|call(?:ed)?|callback|text(?:ed)?"
+    r"|reach(?:ed)?|home|work|office|daytime|evening|landline|dial(?:ed)?|number"
+)
+_PLAN_PREFIXES = "HMO|PPO|EPO|POS|HDHP|MCD|MCR|MCO|BCBS|BC|BS|UHC|INS|MBR|MEM|POL|GRP|PLN"
+_CODE_PREFIXES = "CPT|ICD|NDC|HCPCS|LOINC|SNOMED|RXCUI|NCT|PMID|PMC|DOI|ISBN|ISO|COVID|SARS|CYP|HLA|CD|IL|BRCA|MIL|STD|EN|IEC|DIN"
 _ID_JOINER = r"(?:\s*(?:no\b\.?|nbr\b\.?|num\b\.?|number\b|#|:|=|-(?=\s)))*\s*"
 
 
@@ -147,19 +161,28 @@ def _age_over_89(value: str) -> bool:
 
 DETECTORS: tuple[Detector, ...] = (
     Detector("ssn", "US_SSN", re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"), validator=_valid_ssn),
+    # After its keyword an SSN is PHI whatever its digits (987-65-4321 is the classic fake): no validator.
     Detector(
         "ssn_after_keyword",
         "US_SSN",
         re.compile(
-            rf"(?i:\b(?:SSN|social\s+security(?:\s+{_NO})?))\s*[#:]?\s*(?P<{VALUE}>\d{{3}}([ -]?)\d{{2}}\2\d{{4}})(?!\d)"
+            rf"(?i:\b(?:SSN|SS\s*#|SS\s+no\b\.?|soc(?:ial)?\.?\s+sec(?:urity)?\.?(?:\s+{_NO})?))(?![A-Za-z])"
+            rf"(?:\s*(?:{_NO}|:|is|=))*\s*(?P<{VALUE}>\d{{3}}([ -]?)\d{{2}}\2\d{{4}})(?!\d)"
         ),
         VALUE,
-        _valid_ssn,
     ),
     Detector(
         "fax",
         "FAX_NUMBER",
-        re.compile(rf"(?i:\bfax)(?!\w)(?:[^\w\n]+[A-Za-z]+){{0,3}}[^\w\n(+]*(?P<{VALUE}>{_PHONE_US}|{_PHONE_INTL})"),
+        re.compile(rf"(?i:\bfax)(?!\w)(?:[^\w\n]+[A-Za-z]+){{0,3}}[^\w\n(+]*(?P<{VALUE}>{_PHONE_US_ANY}|{_PHONE_INTL})"),
+        VALUE,
+    ),
+    Detector(
+        "phone_after_keyword",
+        "PHONE_NUMBER",
+        re.compile(
+            rf"(?i:\b(?:{_PHONE_KEYWORDS}))(?!\w)(?:[^\w\n]+[A-Za-z]+){{0,3}}[^\w\n(+]*(?P<{VALUE}>{_PHONE_US_ANY}|{_PHONE_INTL})"
+        ),
         VALUE,
     ),
     Detector("phone_us", "PHONE_NUMBER", re.compile(_PHONE_US)),
@@ -214,10 +237,17 @@ DETECTORS: tuple[Detector, ...] = (
         "health_plan",
         "HEALTH_PLAN_NUMBER",
         _keyword_id(
-            rf"member\s+(?:ID|{_NO})|policy|subscriber\s+(?:ID|{_NO})|group\s+{_NO}"
-            r"|(?:insurance|medicaid|medicare|beneficiary|plan)\s+ID"
+            rf"member(?:ship)?(?:\s+(?:ID|{_NO}))?|policy|subscriber(?:\s+(?:ID|{_NO}))?|gr(?:ou)?p(?:\s+{_NO})?"
+            rf"|(?:insurance|ins\.?|medicaid|medicare|beneficiary|(?:health\s+)?plan|HMO|PPO|payer|payor|coverage)(?:\s+(?:ID|{_NO}))?"
         ),
         VALUE,
+    ),
+    # Letter-prefixed numbers (HMO-234567, AB-987654): the prefix of a plan, or any other identifier.
+    # Code systems that look the same (CPT-99213, NCT-...) are not PHI.
+    Detector(
+        "plan_prefixed",
+        "HEALTH_PLAN_NUMBER",
+        re.compile(rf"(?<![\w-])(?:{_PLAN_PREFIXES})-[A-Z]?\d{{5,}}(?:-\d+)?(?![\w-])"),
     ),
     Detector(
         "license",
@@ -255,6 +285,28 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(rf"(?i:\bage[ds]?)(?:\s*:\s*|\s+(?:of\s+)?)(?P<{VALUE}>\d{{2,3}})(?![\w.])"),
         VALUE,
         _age_over_89,
+    ),
+    # Generic identifiers last: a more specific detector claiming the same characters wins.
+    Detector(
+        "id_prefixed",
+        "ID",
+        re.compile(rf"(?<![\w-])(?!(?:{_CODE_PREFIXES})-)[A-Z]{{1,5}}-\d{{5,}}(?:-\d+)?(?![\w-])"),
+    ),
+    Detector(
+        "id_after_keyword",
+        "ID",
+        _keyword_id(
+            rf"(?:site|subject|study|participant|enrollment|employee|staff|student|badge|case|specimen|accession|sample"
+            rf"|reference|ref|claim|visit|client|resident|passport|national|personal|unique|tracking|requisition|order"
+            rf"|rx|prescription|voucher|authori[sz]ation|auth|referral|confirmation|ticket)\s*(?:ID|{_NO})|(?-i:I[Dd])"
+        ),
+        VALUE,
+    ),
+    Detector(
+        "id_after_hash",
+        "ID",
+        re.compile(rf"(?<![\w#&])#\s?(?P<{VALUE}>[A-Z]{{1,4}}-?\d{{4,}}|\d{{5,}})(?![\w-])"),
+        VALUE,
     ),
 )
 

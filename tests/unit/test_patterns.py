@@ -118,7 +118,6 @@ HARD_NEGATIVES = [
     "10/10 pain",
     "room 12-34-56",
     "version 1.2.3.4567",
-    "employee ID 12345",
 ]
 
 
@@ -175,3 +174,53 @@ def test_registry_emits_only_hipaa_labels() -> None:
 
     assert {d.label for d in DETECTORS} <= set(load_entity_set("hipaa").names)
     assert len({d.name for d in DETECTORS}) == len(DETECTORS)
+
+
+# Keyword-first: after its keyword a value of the right shape is PHI whatever its digits; the
+# numbering-plan and SSA validators gate only bare matches (real notes are full of fake-looking values).
+KEYWORD_FIRST = [
+    ("SSN: 987-65-4321", [("US_SSN", "987-65-4321")]),
+    ("ssn 000-12-3456", [("US_SSN", "000-12-3456")]),
+    ("SS# 666-12-3456 on file", [("US_SSN", "666-12-3456")]),
+    ("Social Security No. 912 34 5678", [("US_SSN", "912 34 5678")]),
+    ("Phone: 123-456-7890", [("PHONE_NUMBER", "123-456-7890")]),
+    ("cell (012) 345-6789", [("PHONE_NUMBER", "(012) 345-6789")]),
+    ("call her daughter at 111.222.3333", [("PHONE_NUMBER", "111.222.3333")]),
+    ("Tel 555-0199", [("PHONE_NUMBER", "555-0199")]),
+    ("home phone 1234567890", [("PHONE_NUMBER", "1234567890")]),
+    ("Fax: 123-456-7890", [("FAX_NUMBER", "123-456-7890")]),
+    ("fax to 555-0101", [("FAX_NUMBER", "555-0101")]),
+    ("Member ID: HMO-234567", [("HEALTH_PLAN_NUMBER", "HMO-234567")]),
+    ("insurance # AB-987654", [("HEALTH_PLAN_NUMBER", "AB-987654")]),
+    ("Medicaid 12345678A", [("HEALTH_PLAN_NUMBER", "12345678A")]),
+    ("Group: G12345", [("HEALTH_PLAN_NUMBER", "G12345")]),
+    ("Site ID: 0042", [("ID", "0042")]),
+    ("study ID SUBJ-0193", [("ID", "SUBJ-0193")]),
+    ("employee ID 12345", [("ID", "12345")]),
+    ("ID: 8812-33", [("ID", "8812-33")]),
+    ("Patient ID: 4471983", [("MEDICAL_RECORD_NUMBER", "4471983")]),
+]
+
+# The same fake-looking values with no keyword: only values that pass the validators, or whose
+# shape is specific (a parenthesised area code, a letter prefix), are taken.
+BARE = [
+    ("results 987-65-4321 noted", []),
+    ("123-456-7890 and 012.345.6789", []),
+    ("(123) 456-7890", [("PHONE_NUMBER", "(123) 456-7890")]),
+    ("617-555-0199", [("PHONE_NUMBER", "617-555-0199")]),
+    ("card HMO-234567 scanned", [("HEALTH_PLAN_NUMBER", "HMO-234567")]),
+    ("ref AB-987654.", [("ID", "AB-987654")]),
+    ("pt #XY-123456 transferred", [("ID", "XY-123456")]),
+    ("billed CPT-99213 and ICD-10", []),
+    ("the #1 priority, bed #12", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), KEYWORD_FIRST)
+def test_when_value_follows_its_keyword_then_detected_whatever_its_digits(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), BARE)
+def test_when_value_has_no_keyword_then_validators_and_shape_decide(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
