@@ -4,13 +4,20 @@ A document is ``ok`` when every window's output reproduced its input faithfully;
 model's output is not trusted and the document is ``fallback`` (pattern spans plus the spans that did
 align) or ``suppressed`` (the whole text is withheld), as configured. It never passes through with
 fewer protections than the pattern detectors give.
+
+Engine failures never reduce a document to the pattern detectors: a window too long for the model
+is cut smaller before it is sent; a batch the engine fails on is retried in halves down to single
+windows; after each failure the engine must answer a one-token health probe, or it is rebuilt
+(``engine_rebuilds`` times at most) and otherwise ``EngineUnavailable`` fails the caller, so that
+Spark retries the task elsewhere. A document left with a window that has no output is ``error``
+(its text is then withheld).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Literal, Sequence
+from typing import Callable, Literal, Sequence
 
 from deid.entities import EntitySet
 from deid.inference.base import Engine, Generation
@@ -41,12 +48,19 @@ class DetectConfig:
         metadata={"help": "the same for the JSON format, whose answer spends about 30 tokens per entity (dense short texts need up to ~3.7)"},
     )
     max_new_tokens: int = field(default=4096, metadata={"help": "upper bound on the token cap of any window"})
+    engine_rebuilds: int = field(default=2, metadata={"help": "rebuilds of an engine that fails its health probe before the task fails"})
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.fidelity_threshold <= 1.0:
             raise ValueError("fidelity_threshold must be in [0, 1]")
         if self.on_untrusted not in ("fallback", "suppressed"):
             raise ValueError("on_untrusted must be 'fallback' or 'suppressed'")
+        if self.engine_rebuilds < 0:
+            raise ValueError("engine_rebuilds must be 0 or more")
+
+
+class EngineUnavailable(RuntimeError):
+    """The engine fails its health probe and could not be rebuilt: the caller (a Spark task) must fail."""
 
 
 @dataclass(frozen=True)
@@ -76,49 +90,122 @@ class ModelDetector:
 
     name = "model"
 
-    def __init__(self, engine: Engine, entities: EntitySet, fmt: OutputFormat = "inline", config: DetectConfig | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        entities: EntitySet,
+        fmt: OutputFormat = "inline",
+        config: DetectConfig | None = None,
+        rebuild: Callable[[], Engine] | None = None,
+    ) -> None:
         self.engine = engine
         self.entities = entities
         self.fmt: OutputFormat = fmt
         self.config = config or DetectConfig()
+        self.rebuild = rebuild  # makes a fresh engine when this one dies; None: the task fails instead
         self._parse = parse_tagged if fmt == "inline" else parse_json
+        self._prompt_overhead: int | None = None
 
     def detect(self, texts: Sequence[str]) -> list[Detection]:
         """Detections for a batch; all windows of all documents go to the engine together."""
-        jobs = [(d, w) for d, t in enumerate(texts) if t for w in split_windows(t, self.config.window_chars, self.config.window_overlap)]
+        jobs = [(d, w) for d, t in enumerate(texts) if t for w in self._fitting_windows(t)]
         outputs = self._generate([texts[d][w.start : w.end] for d, w in jobs])
         per_doc: dict[int, list[tuple[Window, Generation | None]]] = {}
         for (d, w), out in zip(jobs, outputs):
             per_doc.setdefault(d, []).append((w, out))
         return [self._combine(t, per_doc.get(d, [])) if t else Detection((), "empty") for d, t in enumerate(texts)]
 
+    def _cap(self, n_tokens: int) -> int:
+        """The answer's token cap for an input of ``n_tokens``."""
+        factor = self.config.json_answer_token_factor if self.fmt == "json" else self.config.answer_token_factor
+        return min(self.config.max_new_tokens, int(factor * n_tokens) + 64)
+
+    def _fits(self, piece: str) -> bool:
+        """Whether prompt + answer cap for ``piece`` stay within the engine's ``max_model_len``."""
+        tok = self.engine.tokenizer
+        if self._prompt_overhead is None:
+            self._prompt_overhead = len(tok(render_prompt(tok, build_prompt(self.entities, "", self.fmt)), add_special_tokens=False)["input_ids"])
+        n = len(tok(piece, add_special_tokens=False)["input_ids"])
+        margin = 8  # tokens: a piece may tokenize a little differently inside the template
+        return self._prompt_overhead + n + self._cap(n) + margin <= self.engine.max_model_len
+
+    def _fitting_windows(self, text: str) -> list[Window]:
+        """The text's windows, each too long for the model cut into halves (on boundaries) until it fits."""
+        windows: list[Window] = []
+        todo = split_windows(text, self.config.window_chars, self.config.window_overlap)[::-1]
+        while todo:
+            w = todo.pop()
+            size = w.end - w.start
+            if size <= 1 or self._fits(text[w.start : w.end]):
+                windows.append(w)
+                continue
+            half = (size + 1) // 2
+            parts = split_windows(text[w.start : w.end], half, min(self.config.window_overlap, half // 4))
+            log.info("a window of %d characters is too long for the model; cut into %d", size, len(parts))
+            todo.extend(Window(w.start + p.start, w.start + p.end) for p in reversed(parts))
+        return windows
+
     def _generate(self, pieces: list[str]) -> list[Generation | None]:
-        """Engine outputs for window texts; ``None`` for all of them if the engine fails."""
+        """Engine outputs for window texts; ``None`` for a window the engine failed on even alone."""
         if not pieces:
             return []
         tok = self.engine.tokenizer
         prompts = [render_prompt(tok, build_prompt(self.entities, p, self.fmt)) for p in pieces]
-        factor = self.config.json_answer_token_factor if self.fmt == "json" else self.config.answer_token_factor
-        caps = [min(self.config.max_new_tokens, int(factor * len(tok(p, add_special_tokens=False)["input_ids"])) + 64) for p in pieces]
+        caps = [self._cap(len(tok(p, add_special_tokens=False)["input_ids"])) for p in pieces]
+        return self._generate_halving(prompts, caps)
+
+    def _generate_halving(self, prompts: list[str], caps: list[int]) -> list[Generation | None]:
+        """Generate; on failure check the engine, then retry each half, down to single windows."""
         try:
             outputs = list(self.engine.generate(prompts, caps))
-        except Exception as exc:  # noqa: BLE001 - any engine failure makes the batch untrusted, never lost
-            log.error("engine failed on a batch of %d windows: %s", len(pieces), type(exc).__name__)
-            return [None] * len(pieces)
-        if len(outputs) != len(pieces):
-            log.error("engine returned %d outputs for %d windows; the batch is untrusted", len(outputs), len(pieces))
-            return [None] * len(pieces)
-        return outputs
+            if len(outputs) == len(prompts):
+                return outputs
+            log.error("engine returned %d outputs for %d windows", len(outputs), len(prompts))
+        except Exception as exc:  # noqa: BLE001 - a failed batch is retried in halves, never lost
+            log.error("engine failed on a batch of %d windows: %s", len(prompts), type(exc).__name__)
+        self._ensure_engine()
+        if len(prompts) == 1:
+            return [None]
+        mid = len(prompts) // 2
+        return self._generate_halving(prompts[:mid], caps[:mid]) + self._generate_halving(prompts[mid:], caps[mid:])
+
+    def _probe(self) -> bool:
+        """Whether the engine still answers a one-token request (the failure was the input's, not the engine's)."""
+        try:
+            prompt = render_prompt(self.engine.tokenizer, build_prompt(self.entities, "ok", self.fmt))
+            return len(self.engine.generate([prompt], [1])) == 1
+        except Exception as exc:  # noqa: BLE001
+            log.error("engine failed its health probe: %s", type(exc).__name__)
+            return False
+
+    def _ensure_engine(self) -> None:
+        """Return once the engine answers its probe, rebuilding it if needed; else raise ``EngineUnavailable``."""
+        if self._probe():
+            return
+        for attempt in range(1, self.config.engine_rebuilds + 1):
+            if self.rebuild is None:
+                break
+            log.warning("rebuilding the engine (attempt %d of %d)", attempt, self.config.engine_rebuilds)
+            try:
+                self.engine = self.rebuild()
+            except Exception as exc:  # noqa: BLE001
+                log.error("engine rebuild failed: %s", type(exc).__name__)
+                continue
+            if self._probe():
+                return
+        tried = f"{self.config.engine_rebuilds} rebuilds did not help" if self.rebuild else "it cannot be rebuilt here"
+        raise EngineUnavailable(f"the {self.engine.name} engine fails its health probe and {tried}; failing so the task is retried elsewhere")
 
     def _combine(self, text: str, windows: list[tuple[Window, Generation | None]]) -> Detection:
         spans: list[Span] = []
         matched = 0.0
         tokens = 0
         trusted = True
+        missing = False
         for w, out in windows:
             piece = text[w.start : w.end]
             if out is None:
-                trusted = False
+                missing = True
                 continue
             result: ParseResult = self._parse(piece, out.text, self.entities.names)
             matched += result.fidelity * len(piece)
@@ -126,7 +213,8 @@ class ModelDetector:
             trusted &= out.finished and result.fidelity >= self.config.fidelity_threshold
             spans.extend(Span(s.start + w.start, s.end + w.start, s.label) for s in result.spans)
         fidelity = matched / sum(w.end - w.start for w, _ in windows)
-        status: Status = "ok" if trusted else self.config.on_untrusted
+        # A window with no model output leaves the document without its main protection: withheld.
+        status: Status = "error" if missing else "ok" if trusted else self.config.on_untrusted
         spans = complete_spans(text, spans, self.entities.names, self.config, with_patterns=self.config.union_patterns or status != "ok")
         return Detection(tuple(spans), status, round(fidelity, 4), tokens)
 

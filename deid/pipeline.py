@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
-from deid.detect import Detection, Status
+from deid.detect import Detection, EngineUnavailable, Status
 from deid.redact import Policy, redact, suppress
 from deid.spans import Span
 
@@ -36,12 +36,16 @@ def _safe_detect(detector: Detector, texts: list[str]) -> list[Detection | None]
     """Detections for a batch; if the batch fails, each document alone; ``None`` where even that fails."""
     try:
         return list(detector.detect(texts))
+    except EngineUnavailable:
+        raise  # no document can be processed here; the task must fail and be retried
     except Exception as exc:  # noqa: BLE001 - isolate the failing document instead of losing the batch
         log.error("detector failed on a batch of %d: %s; retrying one by one", len(texts), type(exc).__name__)
     out: list[Detection | None] = []
     for i, text in enumerate(texts):
         try:
             out.append(detector.detect([text])[0])
+        except EngineUnavailable:
+            raise
         except Exception as exc:  # noqa: BLE001
             log.error("detector failed on document %d of the batch: %s", i, type(exc).__name__)
             out.append(None)
@@ -51,8 +55,8 @@ def _safe_detect(detector: Detector, texts: list[str]) -> list[Detection | None]
 def _redact_one(text: str, det: Detection | None, policy: Policy, patient_id: str | None) -> Result:
     if det is None:
         return Result((), suppress(text).text, "error")
-    if det.status == "suppressed":
-        return Result(det.spans, suppress(text).text, "suppressed", det.fidelity, det.generated_tokens)
+    if det.status in ("suppressed", "error"):
+        return Result(det.spans, suppress(text).text, det.status, det.fidelity, det.generated_tokens)
     try:
         redacted = redact(text, det.spans, policy, patient_id).text
     except Exception as exc:  # noqa: BLE001 - a redaction failure must not let the text through

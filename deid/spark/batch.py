@@ -19,8 +19,9 @@ from typing import Any, Hashable, Iterable, Iterator, Protocol, Sequence
 
 import pyarrow as pa
 
-from deid.detect import DetectConfig, ModelDetector, PatternDetector
+from deid.detect import DetectConfig, EngineUnavailable, ModelDetector, PatternDetector
 from deid.entities import EntitySet
+from deid.inference.base import Engine
 from deid.pipeline import Detector, Result, deidentify
 from deid.prompt import OutputFormat
 from deid.redact import SUPPRESSED_MARKER, Policy
@@ -76,8 +77,10 @@ class ModelFactory:
     def build(self) -> Detector:
         from deid.inference import create_engine
 
-        engine = create_engine(self.engine, self.model_path, **dict(self.engine_options))
-        return ModelDetector(engine, self.entities, self.fmt, self.detect)
+        def make_engine() -> Engine:
+            return create_engine(self.engine, self.model_path, **dict(self.engine_options))
+
+        return ModelDetector(make_engine(), self.entities, self.fmt, self.detect, rebuild=make_engine)
 
 
 _DETECTORS: dict[Hashable, Detector] = {}
@@ -174,6 +177,8 @@ def _deidentify_chunk(
         if len(results) != len(texts):
             raise RuntimeError(f"{len(results)} results for {len(texts)} texts")
         return results
+    except EngineUnavailable:
+        raise  # the task fails; Spark retries it on a fresh worker
     except Exception as exc:  # noqa: BLE001 - fail closed on the chunk rather than lose or leak its rows
         log.error("de-identification failed on a chunk of %d texts (%s); they are suppressed", len(texts), type(exc).__name__)
         return [_failed(t) for t in texts]
@@ -259,7 +264,11 @@ class DeidMapper:
                 detector, build_s = cached_detector(self.factory)
                 if build_s is not None:
                     task.engine_starts, task.engine_start_s = 1, build_s
-            out, stats = deidentify_batch(batch, detector, self.policy, self.spec)
+            try:
+                out, stats = deidentify_batch(batch, detector, self.policy, self.spec)
+            except EngineUnavailable:
+                _DETECTORS.pop(self.factory, None)  # the next task in this process starts afresh
+                raise
             task.stats.add(stats)
             yield out
         task.seconds = time.perf_counter() - started

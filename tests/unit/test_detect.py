@@ -8,9 +8,10 @@ from typing import Any, Callable, Sequence
 import pytest
 
 from deid.base_model import DEFAULT_BASE_DIR, is_complete
-from deid.detect import DetectConfig, Detection, ModelDetector, PatternDetector
+from deid.detect import DetectConfig, Detection, EngineUnavailable, ModelDetector, PatternDetector
 from deid.entities import EntitySet, load_entity_set
 from deid.inference.base import Generation
+from deid.prompt import build_prompt, render_prompt
 from deid.spans import Span
 
 P, D, SSN, PHONE, EMAIL, MRN = "PERSON", "DATE_TIME", "US_SSN", "PHONE_NUMBER", "EMAIL_ADDRESS", "MEDICAL_RECORD_NUMBER"
@@ -55,19 +56,35 @@ class ScriptedEngine:
 
     name = "scripted"
 
-    def __init__(self, tokenizer: Any, respond: Callable[[str], Generation] | None = None, fail: Exception | None = None, keep: int | None = None) -> None:
+    def __init__(
+        self,
+        tokenizer: Any,
+        respond: Callable[[str], Generation] | None = None,
+        fail: Exception | None = None,
+        keep: int | None = None,
+        poison: str | None = None,
+        max_model_len: int = 2048,
+    ) -> None:
         self.tokenizer = tokenizer
-        self.max_model_len = 2048
+        self.max_model_len = max_model_len
         self.respond = respond or echo()
-        self.fail = fail
+        self.fail = fail  # raised on every call, health probes included: a dead engine
         self.keep = keep
+        self.poison = poison  # a batch with a prompt holding this fails, the engine stays alive
         self.windows: list[str] = []
         self.caps: list[int] = []
+        self.calls = 0
 
     def generate(self, prompts: Sequence[str], max_new_tokens: Sequence[int]) -> list[Generation]:
         assert len(prompts) == len(max_new_tokens)
+        self.calls += 1
         if self.fail is not None:
             raise self.fail
+        if self.poison is not None and any(self.poison in p for p in prompts):
+            raise RuntimeError("the engine rejects this batch")
+        for prompt, cap in zip(prompts, max_new_tokens):
+            if len(self.tokenizer(prompt, add_special_tokens=False)["input_ids"]) + cap > self.max_model_len:
+                raise ValueError("prompt + answer longer than max_model_len")  # as vLLM rejects it
         for prompt in prompts:
             match = _INPUT_TURN.match(prompt)
             assert match, "the prompt must end with the input turn and the generation prompt"
@@ -87,6 +104,10 @@ def echo(values: dict[str, str] | None = None, finished: bool = True) -> Callabl
         return Generation(text=out, tokens=len(out.split()), finished=finished)
 
     return respond
+
+
+def _rendered(tokenizer: Any, entities: EntitySet, text: str) -> str:
+    return render_prompt(tokenizer, build_prompt(entities, text))
 
 
 def fixed(text: str, finished: bool = True) -> Callable[[str], Generation]:
@@ -127,20 +148,61 @@ def test_when_output_is_untrusted_and_suppression_is_configured_then_status_is_s
     assert Span(51, 62, SSN) in found.spans
 
 
-@pytest.mark.parametrize("error", [RuntimeError("engine died"), MemoryError(), ValueError("prompt too long")], ids=lambda e: type(e).__name__)
-def test_when_engine_raises_then_every_document_is_untrusted_and_none_is_lost(engine_tokenizer: Any, hipaa: EntitySet, error: Exception) -> None:
+@pytest.mark.parametrize("error", [RuntimeError("engine died"), MemoryError(), ValueError("bad state")], ids=lambda e: type(e).__name__)
+def test_when_engine_is_dead_and_cannot_be_rebuilt_then_detection_raises_engine_unavailable(
+    engine_tokenizer: Any, hipaa: EntitySet, error: Exception
+) -> None:
     engine = ScriptedEngine(engine_tokenizer, fail=error)
-    found = detector(engine, hipaa).detect([VISIT, PLAIN, "", VISIT])
-    assert [d.status for d in found] == ["fallback", "fallback", "empty", "fallback"]
-    assert [d.fidelity for d in found] == [0.0, 0.0, 1.0, 0.0]
-    assert found[0].spans == found[3].spans == (Span(29, 35, D), Span(51, 62, SSN))
-    assert found[1].spans == ()
+    with pytest.raises(EngineUnavailable, match="health probe"):
+        detector(engine, hipaa).detect([VISIT, PLAIN, "", VISIT])
 
 
-def test_when_engine_raises_and_suppression_is_configured_then_documents_are_suppressed(engine_tokenizer: Any, hipaa: EntitySet) -> None:
-    engine = ScriptedEngine(engine_tokenizer, fail=RuntimeError("engine died"))
-    found = detector(engine, hipaa, on_untrusted="suppressed").detect([VISIT, PLAIN])
-    assert [d.status for d in found] == ["suppressed", "suppressed"]
+def test_when_engine_dies_then_it_is_rebuilt_and_every_document_gets_model_output(engine_tokenizer: Any, hipaa: EntitySet) -> None:
+    fresh = ScriptedEngine(engine_tokenizer, fixed(VISIT_TAGGED))
+    builds: list[ScriptedEngine] = []
+
+    def rebuild() -> ScriptedEngine:
+        builds.append(fresh)
+        return fresh
+
+    det = ModelDetector(ScriptedEngine(engine_tokenizer, fail=RuntimeError("engine died")), hipaa, "inline", DetectConfig(), rebuild)
+    found = det.detect([VISIT, VISIT])
+    assert [d.status for d in found] == ["ok", "ok"]
+    assert len(builds) == 1
+    assert det.engine is fresh
+
+
+def test_when_rebuilt_engines_keep_failing_then_rebuilds_are_bounded(engine_tokenizer: Any, hipaa: EntitySet) -> None:
+    builds: list[int] = []
+
+    def rebuild() -> ScriptedEngine:
+        builds.append(1)
+        return ScriptedEngine(engine_tokenizer, fail=RuntimeError("still dead"))
+
+    det = ModelDetector(ScriptedEngine(engine_tokenizer, fail=RuntimeError("dead")), hipaa, "inline", DetectConfig(engine_rebuilds=3), rebuild)
+    with pytest.raises(EngineUnavailable, match="3 rebuilds"):
+        det.detect([VISIT])
+    assert len(builds) == 3
+
+
+def test_when_one_window_makes_the_engine_fail_then_only_its_document_is_error(engine_tokenizer: Any, hipaa: EntitySet) -> None:
+    poison = "Poison pill note."
+    engine = ScriptedEngine(engine_tokenizer, fixed(VISIT_TAGGED), poison=poison)
+    found = detector(engine, hipaa).detect([VISIT, VISIT, poison, VISIT, VISIT, VISIT])
+    assert [d.status for d in found] == ["ok", "ok", "error", "ok", "ok", "ok"]
+    assert engine.calls < 20  # halving: a handful of retries and probes, not one call per window
+
+
+def test_when_a_window_is_too_long_for_the_model_then_it_is_cut_until_it_fits(engine_tokenizer: Any, hipaa: EntitySet) -> None:
+    overhead = len(engine_tokenizer(_rendered(engine_tokenizer, hipaa, ""), add_special_tokens=False)["input_ids"])
+    n = len(engine_tokenizer(LONG, add_special_tokens=False)["input_ids"])
+    # Room for the prompt and about 1.5 n tokens: the whole text (n + a 2n + 64 cap) cannot fit, a quarter can.
+    engine = ScriptedEngine(engine_tokenizer, echo({"Ann Lee": P}), max_model_len=overhead + (3 * n + 72) // 2)
+    [found] = detector(engine, hipaa, union_patterns=False).detect([LONG])
+    assert found.status == "ok"
+    assert found.spans == (Span(132, 139, P),)
+    assert len(engine.windows) > 1
+    assert all(w in LONG for w in engine.windows)
 
 
 def test_when_generation_hits_the_token_cap_then_the_document_is_untrusted(engine_tokenizer: Any, hipaa: EntitySet) -> None:
@@ -246,10 +308,11 @@ def test_when_the_format_is_json_then_its_own_token_cap_factor_applies(engine_to
     assert cap == int(factor * len(engine_tokenizer(LONG, add_special_tokens=False)["input_ids"])) + 64
 
 
-def test_when_engine_returns_fewer_outputs_than_windows_then_uncovered_documents_are_untrusted(engine_tokenizer: Any, hipaa: EntitySet) -> None:
+def test_when_engine_returns_fewer_outputs_than_windows_then_the_windows_are_retried_in_halves(engine_tokenizer: Any, hipaa: EntitySet) -> None:
     engine = ScriptedEngine(engine_tokenizer, echo(), keep=1)
     found = detector(engine, hipaa, window_chars=70, window_overlap=20, union_patterns=False).detect([LONG])
-    assert found[0].status != "ok"
+    assert found[0].status == "ok"
+    assert engine.calls > 1
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from typing import Sequence
 
 import pytest
 
-from deid.detect import Detection
+from deid.detect import Detection, EngineUnavailable
 from deid.pipeline import Result, deidentify
 from deid.redact import Policy, load_policy
 from deid.spans import Span
@@ -82,6 +82,20 @@ def test_when_detector_fails_on_one_document_then_only_that_one_is_an_error(tag_
 def test_when_detector_fails_on_every_document_then_every_row_is_suppressed(tag_policy: Policy) -> None:
     results = deidentify([ANN, BOB], NameDetector(chokes_on=[ANN, BOB]), tag_policy)
     assert [(r.status, r.redacted) for r in results] == [("error", MARKER), ("error", MARKER)]
+
+
+def test_when_detection_is_error_then_the_text_is_the_marker_not_a_pattern_only_redaction(tag_policy: Policy) -> None:
+    [result] = deidentify([ANN], NameDetector(status="error"), tag_policy)
+    assert result == Result((Span(8, 15, "PERSON"),), MARKER, "error", 0.5, 3)
+
+
+def test_when_the_engine_is_unavailable_then_the_error_reaches_the_caller_instead_of_error_rows(tag_policy: Policy) -> None:
+    class DeadEngineDetector(NameDetector):
+        def detect(self, texts: Sequence[str]) -> list[Detection]:
+            raise EngineUnavailable("dead")
+
+    with pytest.raises(EngineUnavailable):
+        deidentify([ANN, BOB], DeadEngineDetector(), tag_policy)
 
 
 def test_when_detection_is_suppressed_then_the_text_is_the_marker_and_spans_are_kept(tag_policy: Policy) -> None:
