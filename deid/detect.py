@@ -25,8 +25,8 @@ from deid.parse import ParseResult, parse_json, parse_tagged
 from deid.patterns import detect_patterns
 from deid.propagate import propagate_mentions
 from deid.prompt import OutputFormat, build_prompt, render_prompt
-from deid.spans import Span
-from deid.windows import Window, merge_spans, split_windows
+from deid.spans import Span, unite_overlapping
+from deid.windows import Window, split_windows
 
 log = logging.getLogger(__name__)
 
@@ -210,13 +210,20 @@ class ModelDetector:
             result: ParseResult = self._parse(piece, out.text, self.entities.names)
             matched += result.fidelity * len(piece)
             tokens += out.tokens
-            trusted &= out.finished and result.fidelity >= self.config.fidelity_threshold
+            trusted &= out.finished and result.checked and result.fidelity >= self.config.fidelity_threshold
+            if self.fmt == "json":  # no echo to check: the answer must at least cover what the patterns see
+                trusted &= _covers(result.spans, detect_patterns(piece, self.entities.names))
             spans.extend(Span(s.start + w.start, s.end + w.start, s.label) for s in result.spans)
         fidelity = matched / sum(w.end - w.start for w, _ in windows)
         # A window with no model output leaves the document without its main protection: withheld.
         status: Status = "error" if missing else "ok" if trusted else self.config.on_untrusted
         spans = complete_spans(text, spans, self.entities.names, self.config, with_patterns=self.config.union_patterns or status != "ok")
         return Detection(tuple(spans), status, round(fidelity, 4), tokens)
+
+
+def _covers(spans: Sequence[Span], required: Sequence[Span]) -> bool:
+    """Whether every ``required`` span overlaps one of ``spans``."""
+    return all(any(s.start < r.end and r.start < s.end for s in spans) for r in required)
 
 
 def complete_spans(text: str, model_spans: Sequence[Span], labels: Sequence[str], config: DetectConfig, with_patterns: bool) -> list[Span]:
@@ -226,4 +233,4 @@ def complete_spans(text: str, model_spans: Sequence[Span], labels: Sequence[str]
         spans.extend(detect_patterns(text, labels))
     if config.propagate:
         spans = propagate_mentions(text, spans)
-    return merge_spans(spans)
+    return unite_overlapping(spans)

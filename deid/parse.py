@@ -14,13 +14,21 @@ Rules for imperfect tagged output:
   open partner is ignored.
 - A tag never closed ends at the next tag of any kind, the next line break, or the end of the
   output, whichever comes first: an unclosed tag is a model slip, and this bounds what it covers.
-- Nested and overlapping values are all placed, then resolved: overlapping spans of one label are
-  united; of different labels, the longer wins (then the earlier, then the label's name). Nested
-  tags therefore keep the outermost value.
+- Nested and overlapping values are all placed, then resolved (``deid.spans``): overlapping spans of
+  one label are united; of different labels, the longer claims its characters first (then the
+  earlier, then the label's name) and the other keeps what is left, trimmed, never dropped. Nested
+  tags therefore keep the outermost value; crossing tags give two adjacent spans.
 - A value is placed where its aligned characters fall if the input there matches it closely;
   otherwise at an exact (then case- and whitespace-insensitive) occurrence in the input, preferring
   one no other span uses and the nearest to where the alignment expected it. A value found nowhere
   is dropped as hallucinated. Spans are trimmed of surrounding whitespace.
+
+Trust (``ParseResult.checked``): an inline answer passes its checks only when every tagged value
+was placed and no run of input characters holding ``WORD_RUN`` letters or digits is missing from
+the echo (an omitted or altered name, however short a share of the window it is); the caller adds
+its fidelity threshold. A JSON answer has no echo to check: it passes only when its list was read
+to the closing bracket and every item was placed; the detector then also requires that it
+covers every identifier the pattern detectors find.
 """
 
 from __future__ import annotations
@@ -34,13 +42,16 @@ from typing import Any, Iterable
 
 from rapidfuzz.distance import Indel
 
-from deid.spans import Span
+from deid.spans import Span, claim_in_order, longest_first, unite_same_label
 from deid.tags import TAG_LIKE, neutralise
 
 log = logging.getLogger(__name__)
 
 # Normalised similarity (Indel, 0..1) an aligned input range needs to stand for a tagged value.
 MIN_ALIGNED_SIMILARITY = 0.8
+# Letters or digits in one run of input the echo left out that make the window untrusted: the
+# length of the shortest names ("Li", "Ng"); single characters (a dropped period, a changed quote) pass.
+WORD_RUN = 2
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,7 @@ class ParseResult:
     spans: list[Span]
     fidelity: float
     dropped: int
+    checked: bool = True  # the output passed its format's trust checks (see the module docstring)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.fidelity <= 1.0:
@@ -84,6 +96,7 @@ class _Alignment:
     floor: list[int]  # floor[i]: one past the input position of the last aligned output char before i
     ceil: list[int]  # ceil[i]: input position of the first aligned output char at or after i
     matched: int  # input characters reproduced in order
+    longest_gap: int  # most letters and digits in one run of input characters not reproduced
 
 
 class _LabelSet:
@@ -107,19 +120,21 @@ def parse_tagged(text: str, output: str, labels: Iterable[str]) -> ParseResult:
     neutral = neutralise(text)
     alignment = _align(stripped.text, neutral)
     placed, missing = _place_values(stripped, neutral, alignment)
-    spans = _resolve(_trim_all(text, placed))
+    spans = _final_spans(text, placed)
     fidelity = alignment.matched / len(text) if text else 1.0
+    checked = missing == 0 and alignment.longest_gap < WORD_RUN
     _log_result("tagged", spans, stripped.unknown + missing)
-    return ParseResult(spans=spans, fidelity=fidelity, dropped=stripped.unknown + missing)
+    return ParseResult(spans=spans, fidelity=fidelity, dropped=stripped.unknown + missing, checked=checked)
 
 
 def parse_json(text: str, output: str, labels: Iterable[str]) -> ParseResult:
     """Spans over ``text`` from a model's JSON list of entities.
 
     Fidelity is 1.0 when a list was read (closed, or cut off after at least one whole item) and
-    0.0 when no list could be read at all: there is no echo to measure.
+    0.0 when no list could be read at all: there is no echo to measure. The answer is ``checked``
+    only when the list was closed and every item was placed.
     """
-    items, found = _read_json_list(output)
+    items, found, closed = _read_json_list(output)
     label_set = _LabelSet(labels)
     placed: list[Span] = []
     dropped = 0
@@ -129,9 +144,9 @@ def parse_json(text: str, output: str, labels: Iterable[str]) -> ParseResult:
             dropped += 1
         else:
             placed.append(span)
-    spans = _resolve(_trim_all(text, placed))
+    spans = _final_spans(text, placed)
     _log_result("json", spans, dropped)
-    return ParseResult(spans=spans, fidelity=1.0 if found else 0.0, dropped=dropped)
+    return ParseResult(spans=spans, fidelity=1.0 if found else 0.0, dropped=dropped, checked=closed and dropped == 0)
 
 
 def _log_result(mode: str, spans: list[Span], dropped: int) -> None:
@@ -197,18 +212,31 @@ def _align(stripped: str, neutral: str) -> _Alignment:
     """Align the stripped output to the neutralised input, keeping the most characters in order."""
     out_to_in = [-1] * len(stripped)
     matched = 0
+    reproduced = bytearray(len(neutral))
     for op in Indel.opcodes(stripped, neutral):
         if op.tag == "equal":
             for k in range(op.src_end - op.src_start):
                 out_to_in[op.src_start + k] = op.dest_start + k
             matched += op.src_end - op.src_start
+            reproduced[op.dest_start : op.dest_end] = b"\x01" * (op.dest_end - op.dest_start)
     floor = [0] * (len(stripped) + 1)
     for i, pos in enumerate(out_to_in):
         floor[i + 1] = pos + 1 if pos >= 0 else floor[i]
     ceil = [len(neutral)] * (len(stripped) + 1)
     for i in range(len(stripped) - 1, -1, -1):
         ceil[i] = out_to_in[i] if out_to_in[i] >= 0 else ceil[i + 1]
-    return _Alignment(out_to_in, floor, ceil, matched)
+    return _Alignment(out_to_in, floor, ceil, matched, _longest_gap(neutral, reproduced))
+
+
+def _longest_gap(neutral: str, reproduced: bytearray) -> int:
+    """The most letters and digits in one run of input characters that the alignment did not reproduce."""
+    longest, pos = 0, 0
+    while (start := reproduced.find(0, pos)) >= 0:
+        end = reproduced.find(1, start)
+        end = len(neutral) if end < 0 else end
+        longest = max(longest, sum(ch.isalnum() for ch in neutral[start:end]))
+        pos = end
+    return longest
 
 
 def _place_values(stripped: _Stripped, neutral: str, alignment: _Alignment) -> tuple[list[Span], int]:
@@ -296,14 +324,14 @@ def _best_occurrence(found: list[tuple[int, int]], expected: int, used: list[Spa
 # --- JSON output ---------------------------------------------------------------------------
 
 
-def _read_json_list(output: str) -> tuple[list[Any], bool]:
-    """The items of the first readable JSON list in ``output``, and whether one was read."""
+def _read_json_list(output: str) -> tuple[list[Any], bool, bool]:
+    """The items of the first readable JSON list in ``output``, whether one was read, and whether it was closed."""
     decoder = json.JSONDecoder()
     for match in re.finditer(r"\[", output):
         items, closed = _read_items(decoder, output, match.end())
         if closed or items:
-            return items, True
-    return [], False
+            return items, True, closed
+    return [], False, False
 
 
 def _read_items(decoder: json.JSONDecoder, output: str, pos: int) -> tuple[list[Any], bool]:
@@ -373,22 +401,11 @@ def _trim_all(text: str, spans: list[Span]) -> list[Span]:
     return trimmed
 
 
+def _final_spans(text: str, placed: list[Span]) -> list[Span]:
+    """Placed spans trimmed, made disjoint, and trimmed again (a trimmed-back crossing span may end in a space)."""
+    return _trim_all(text, _resolve(_trim_all(text, placed)))
+
+
 def _resolve(spans: list[Span]) -> list[Span]:
-    """Disjoint sorted spans: one label's overlaps united, then the longer of different labels kept."""
-    kept: list[Span] = []
-    for span in sorted(_unite_same_label(spans), key=lambda s: (s.start - s.end, s.start, s.label)):
-        if not any(k.start < span.end and span.start < k.end for k in kept):
-            kept.append(span)
-    return sorted(kept)
-
-
-def _unite_same_label(spans: list[Span]) -> list[Span]:
-    """Overlapping spans of the same label merged into one (touching spans stay apart)."""
-    united: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.label, s.start, s.end)):
-        last = united[-1] if united else None
-        if last is not None and last.label == span.label and span.start < last.end:
-            united[-1] = Span(last.start, max(last.end, span.end), span.label)
-        else:
-            united.append(span)
-    return united
+    """Disjoint sorted spans: one label's overlaps united, then the longer of different labels claims first."""
+    return claim_in_order(unite_same_label(spans), longest_first)

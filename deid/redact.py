@@ -26,7 +26,7 @@ import yaml
 from faker import Faker
 
 from deid.conf import resolve_conf
-from deid.spans import Span
+from deid.spans import Span, claim_in_order, earliest_first, longest_first, unite_overlapping
 
 logger = logging.getLogger(__name__)
 
@@ -450,45 +450,11 @@ class Zip3(Operator):
 # --- overlaps --------------------------------------------------------------------------------
 
 
-def _priority(span: Span) -> tuple[int, int, str]:
-    """Longest first, then earlier start, then label name."""
-    return (span.start - span.end, span.start, span.label)
-
-
-def _uncovered(span: Span, kept: list[Span]) -> list[Span]:
-    """The parts of ``span`` that no kept span covers, under ``span``'s label."""
-    parts, cursor = [], span.start
-    for other in sorted(k for k in kept if k.start < span.end and span.start < k.end):
-        if other.start > cursor:
-            parts.append(Span(cursor, other.start, span.label))
-        cursor = max(cursor, other.end)
-    return parts + ([Span(cursor, span.end, span.label)] if cursor < span.end else [])
-
-
-def _claim_in_order(spans: list[Span], order: Callable[[Span], Any]) -> list[Span]:
-    """Spans take their characters in ``order``; a later span keeps only what is still unclaimed."""
-    kept: list[Span] = []
-    for span in sorted(spans, key=order):
-        kept.extend(_uncovered(span, kept))
-    return sorted(kept)
-
-
-def _merge(spans: list[Span]) -> list[Span]:
-    """Overlapping spans united into one, labelled like the longest of them."""
-    groups: list[list[Span]] = []
-    for span in sorted(spans):
-        if groups and span.start < max(s.end for s in groups[-1]):
-            groups[-1].append(span)
-        else:
-            groups.append([span])
-    return [Span(g[0].start, max(s.end for s in g), min(g, key=_priority).label) for g in groups]
-
-
 # Every strategy keeps every character of every span covered: a losing span is trimmed, not dropped.
 OVERLAP_STRATEGIES: dict[str, Callable[[list[Span]], list[Span]]] = {
-    "longest": lambda spans: _claim_in_order(spans, _priority),
-    "first": lambda spans: _claim_in_order(spans, lambda s: (s.start, s.start - s.end, s.label)),
-    "merge": _merge,
+    "longest": lambda spans: claim_in_order(spans, longest_first),
+    "first": lambda spans: claim_in_order(spans, earliest_first),
+    "merge": unite_overlapping,
 }
 
 

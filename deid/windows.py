@@ -1,12 +1,9 @@
-"""Split long documents into overlapping windows on sentence boundaries, and merge their spans."""
+"""Split long documents into overlapping windows on sentence boundaries (their spans are united by ``deid.spans``)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
-
-from deid.spans import Span
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:\n])\s+|\n")
 
@@ -71,20 +68,3 @@ def _reach_back(text: str, cuts: list[int], start: int, lowest: int) -> int:
         return space + 1
     on_boundary = start in cuts or text[start - 1].isspace()
     return start if on_boundary else lowest
-
-
-def merge_spans(spans: Iterable[Span]) -> list[Span]:
-    """Union of spans from several windows or detectors: same-label overlaps are joined; otherwise the longer wins."""
-    merged: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
-        if merged and span.start < merged[-1].end:
-            last = merged[-1]
-            if span.label == last.label:
-                merged[-1] = Span(last.start, max(last.end, span.end), last.label)
-            elif span.end - span.start > last.end - last.start:
-                merged[-1] = Span(last.start, max(last.end, span.end), span.label)
-            else:
-                merged[-1] = Span(last.start, max(last.end, span.end), last.label)
-            continue
-        merged.append(span)
-    return merged

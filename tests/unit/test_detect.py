@@ -344,3 +344,23 @@ def test_when_entity_set_lacks_a_label_then_patterns_do_not_report_it() -> None:
     seed = load_entity_set("seed")  # has US_SSN, PHONE_NUMBER, EMAIL_ADDRESS but no MEDICAL_RECORD_NUMBER
     [found] = PatternDetector(seed).detect([IDS])
     assert {s.label for s in found.spans} == {SSN, PHONE, EMAIL}
+
+
+# --- trust beyond fidelity ------------------------------------------------------------------------
+
+CONTEXT = "The patient rested well and ate breakfast. " * 6
+NAMED_VISIT = CONTEXT + "Seen by John Smith today."
+
+
+def test_when_the_echo_silently_omits_a_name_then_the_document_is_untrusted(engine_tokenizer: Any, hipaa: EntitySet) -> None:
+    engine = ScriptedEngine(engine_tokenizer, fixed(CONTEXT + "Seen by John today."))
+    [found] = detector(engine, hipaa).detect([NAMED_VISIT])
+    assert found.fidelity >= 0.95
+    assert found.status == "fallback"
+
+
+def test_when_a_json_answer_misses_an_identifier_the_patterns_find_then_the_document_is_untrusted(engine_tokenizer: Any, hipaa: EntitySet) -> None:
+    engine = ScriptedEngine(engine_tokenizer, fixed("[]"))
+    found = ModelDetector(engine, hipaa, "json").detect([VISIT, PLAIN])
+    assert [d.status for d in found] == ["fallback", "ok"]
+    assert Span(51, 62, SSN) in found[0].spans

@@ -135,9 +135,9 @@ TAGGED_CASES = [
     pytest.param(
         CROSSED,
         "Seen <PERSON>John <DATE_TIME>Doe</PERSON> on 3/4/21</DATE_TIME>.",
-        [(10, 23, D)],
+        [(5, 9, P), (10, 23, D)],  # the shorter crossing span is trimmed, not dropped: "John" stays covered
         0,
-        id="overlapping_tags",
+        id="crossing_tags_trimmed",
     ),
     pytest.param(
         VISIT,
@@ -256,7 +256,7 @@ def test_when_text_and_output_are_empty_then_fidelity_is_one() -> None:
 
 
 def test_when_text_is_empty_then_tagged_values_are_dropped_and_fidelity_is_one() -> None:
-    assert parse_tagged("", "<PERSON>someone</PERSON> extra", LABELS) == ParseResult(spans=[], fidelity=1.0, dropped=1)
+    assert parse_tagged("", "<PERSON>someone</PERSON> extra", LABELS) == ParseResult(spans=[], fidelity=1.0, dropped=1, checked=False)
 
 
 def test_when_labels_are_empty_then_every_tag_is_dropped() -> None:
@@ -395,3 +395,41 @@ def test_when_json_items_are_arbitrary_then_spans_still_fit_the_text(
 ) -> None:
     output = json.dumps([_item(*item) for item in items])
     _assert_valid(parse_json(text, output, LABELS), text)
+
+
+# --- trust: what ParseResult.checked promises ------------------------------------------------------
+
+FILLER = "The patient rested well and ate breakfast. " * 6  # 258 characters of context
+NAMED = FILLER + "Seen by John Smith today."  # name 266..276
+
+
+@pytest.mark.parametrize(
+    ("text", "output", "checked"),
+    [
+        pytest.param(NAMED, FILLER + "Seen by <PERSON>John Smith</PERSON> today.", True, id="faithful_echo"),
+        pytest.param(NAMED, FILLER + "Seen by <PERSON>John Smith</PERSON> today", True, id="one_period_dropped"),
+        pytest.param(NAMED, FILLER + "Seen by John today.", False, id="surname_omitted_untagged"),
+        pytest.param(NAMED, FILLER + "Seen by <PERSON>J. Smith</PERSON> today.", False, id="tagged_value_altered"),
+        pytest.param(NAMED, FILLER + "Seen by <PERSON>Jane Roe</PERSON> today.", False, id="tagged_value_invented"),
+        pytest.param("Seen by Li today.", "Seen by today.", False, id="two_letter_name_omitted"),
+    ],
+)
+def test_when_the_echo_omits_or_alters_input_then_the_output_is_not_checked_whatever_its_fidelity(text: str, output: str, checked: bool) -> None:
+    result = parse_tagged(text, output, LABELS)
+    assert result.checked is checked
+    if text is NAMED:
+        assert result.fidelity >= 0.95  # the old rule alone would have trusted every one of these
+
+
+@pytest.mark.parametrize(
+    ("output", "checked"),
+    [
+        pytest.param('[{"entity_type": "PERSON", "entity_value": "John Doe", "start_position": 8, "end_position": 16}]', True, id="closed_all_placed"),
+        pytest.param("[]", True, id="closed_empty"),
+        pytest.param('[{"entity_type": "PERSON", "entity_value": "John Doe", "start_position": 8, "end_position": 16}, {"entity', False, id="cut_off"),
+        pytest.param('[{"entity_type": "PERSON", "entity_value": "Jane Roe"}]', False, id="value_not_in_text"),
+        pytest.param("I cannot help with that.", False, id="no_list"),
+    ],
+)
+def test_when_a_json_answer_is_cut_off_or_names_absent_values_then_it_is_not_checked(output: str, checked: bool) -> None:
+    assert parse_json(VISIT, output, LABELS).checked is checked

@@ -6,13 +6,13 @@ import pytest
 
 from deid.propagate import propagate_mentions
 from deid.spans import Span
-from deid.windows import merge_spans
+from deid.spans import unite_overlapping
 
 P, L, D, AGE, MRN = "PERSON", "LOCATION", "DATE_TIME", "AGE", "MEDICAL_RECORD_NUMBER"
 
 
 def spans_of(text: str, found: list[Span]) -> list[tuple[str, str]]:
-    return [(text[s.start : s.end], s.label) for s in merge_spans(found)]
+    return [(text[s.start : s.end], s.label) for s in unite_overlapping(found)]
 
 
 def at(text: str, value: str, label: str, nth: int = 0) -> Span:
