@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from deid.adapter import DEFAULT_ADAPTER
+from deid.detect import STATUSES
 from deid.entities import DEFAULT_ENTITY_SET
+from deid.logs import configure_logging
 from deid.redact import DEFAULT_POLICY
 
 CONF_TRAIN = Path(__file__).resolve().parent.parent / "conf" / "train" / "smollm2-135m.yaml"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", is_flag=True, help="Log progress (never text or values).")
-def main(verbose: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Log progress, and the engine's start-up (never text or values).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars (they are off anyway when stderr is not a terminal).")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
     """De-identify clinical text with a fine-tuned language model."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging(verbose)
+    ctx.obj = {"quiet": quiet}
+
+
+def progress(**options: Any) -> Any:
+    """A tqdm progress bar on stderr; off with --quiet, and when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    quiet = (click.get_current_context().find_root().obj or {}).get("quiet", False)
+    return tqdm(file=sys.stderr, disable=True if quiet else None, dynamic_ncols=True, **options)
 
 
 @main.group()
@@ -171,13 +184,15 @@ def detect(
     records = read_records(input_uri, id_field, text_field, patient_field)
     det, model_id = _build_detector(detector, model, engine, entities, batch_size, on_untrusted, not no_patterns, not no_propagate)
     rows = []
-    for at in range(0, len(records), batch_size):
-        chunk = records[at : at + batch_size]
-        results = deidentify([r.text for r in chunk], det, pol, [r.patient_id for r in chunk])
-        rows.extend(
-            {"id": r.id, "spans": [s.to_dict() for s in res.spans], "redacted": res.redacted, "status": res.status, "fidelity": res.fidelity}
-            for r, res in zip(chunk, results)
-        )
+    with progress(total=len(records), unit="doc", desc="detect") as bar:
+        for at in range(0, len(records), batch_size):
+            chunk = records[at : at + batch_size]
+            results = deidentify([r.text for r in chunk], det, pol, [r.patient_id for r in chunk])
+            rows.extend(
+                {"id": r.id, "spans": [s.to_dict() for s in res.spans], "redacted": res.redacted, "status": res.status, "fidelity": res.fidelity}
+                for r, res in zip(chunk, results)
+            )
+            bar.update(len(chunk))
     write_jsonl(output_uri, rows)
     counts = Counter(row["status"] for row in rows)
     click.echo(f"{len(rows)} documents -> {output_uri} ({model_id}); " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
@@ -214,6 +229,50 @@ def eval_(gold: str, pred: str, as_json: bool, model_card: Path | None, card_ent
         records[card_entry] = {"command": f"deid eval --gold {gold} --pred {pred}", "report": report.to_dict()}
         path.write_text(json.dumps(records, indent=2), encoding="utf-8")
         click.echo(f"model card: {write_model_card(model_card)}")
+
+
+@main.command()
+@click.option("--input", "input_uri", required=True, help="`deid detect` JSONL output, or a job output folder (Parquet).")
+@click.option("--output", "output_uri", required=True, help="HTML file to write (local; see --allow-remote).")
+@click.option("--text-from", default=None, help="The input given to `deid detect`, for the original text (not needed when rows have a text field).")
+@click.option("--id-field", default="id", show_default=True, help="Id field of --text-from, or id column of a job output folder.")
+@click.option("--text-field", default="text", show_default=True, help="Text field of --text-from.")
+@click.option("--report", "report_uri", default=None, help="Run report JSON [a job folder's _deid_report.json].")
+@click.option("--sample", type=click.IntRange(1), default=200, show_default=True, help="Most documents on the page; above it, a seeded sample.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample.")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only documents with this status (repeatable).")
+@click.option("--label", "labels", multiple=True, help="Only documents with a span of this label (repeatable).")
+@click.option("--allow-remote", is_flag=True, help="Allow an s3:// (or other remote) --output: the page holds PHI.")
+def review(
+    input_uri: str,
+    output_uri: str,
+    text_from: str | None,
+    id_field: str,
+    text_field: str,
+    report_uri: str | None,
+    sample: int,
+    seed: int,
+    statuses: tuple[str, ...],
+    labels: tuple[str, ...],
+    allow_remote: bool,
+) -> None:
+    """Write one self-contained HTML page for reviewing what a run found and removed.
+
+    WARNING: the page holds PHI. It shows the original text of every document on it, with each
+    detected span highlighted, beside the redacted text. Keep it where the source data may be kept;
+    it is written readable by you only, and a remote --output is refused unless --allow-remote.
+    """
+    from deid.review import is_remote, read_input, render_page, select_documents, write_page
+
+    if is_remote(output_uri) and not allow_remote:  # before reading anything
+        raise click.BadParameter("the page holds PHI in the clear; write it to a local file, or pass --allow-remote", param_hint="--output")
+    try:
+        docs, report = read_input(input_uri, text_from, id_field, text_field, report_uri)
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    selection = select_documents(docs, statuses, labels, sample, seed)
+    write_page(output_uri, render_page(docs, selection, report, input_uri), allow_remote)
+    click.echo(f"review page, {selection.describe()} (it holds PHI): {output_uri}")
 
 
 if __name__ == "__main__":

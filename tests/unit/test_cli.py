@@ -38,11 +38,11 @@ def test_when_help_is_asked_then_every_command_is_listed(runner: CliRunner, flag
     result = runner.invoke(main, [flag])
     assert result.exit_code == 0
     commands = result.output.split("Commands:", 1)[1].split()
-    for command in ("data", "detect", "eval", "models", "train"):
+    for command in ("data", "detect", "eval", "models", "review", "train"):
         assert command in commands
 
 
-@pytest.mark.parametrize("command", [["detect"], ["eval"], ["train"], ["data", "synth"], ["models", "prepare"]])
+@pytest.mark.parametrize("command", [["detect"], ["eval"], ["review"], ["train"], ["data", "synth"], ["models", "prepare"]])
 def test_when_a_command_help_is_asked_then_it_exits_cleanly(runner: CliRunner, command: list[str]) -> None:
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0
