@@ -71,3 +71,19 @@ def test_when_stderr_is_not_a_terminal_then_detect_draws_no_bar(notes: Path) -> 
     code, stdout, stderr = _run(_detect(notes), terminal=False)
     assert code == 0
     assert stderr == "" and stdout.startswith("3 documents ->")
+
+
+def test_when_stderr_is_a_terminal_then_synth_draws_a_bar_over_all_splits(tmp_path: Path) -> None:
+    code, stdout, stderr = _run(["data", "synth", "--out", str(tmp_path), "--n-train", "3", "--n-val", "2", "--n-test", "1"], terminal=True)
+    assert code == 0, stderr
+    assert "synth: 100%" in stderr and "6/6" in stderr
+    assert len((tmp_path / "train.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_when_stderr_is_a_terminal_then_eval_draws_a_bar_over_its_steps(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "g1", "text": "Ann came.", "spans": [{"label": "PERSON", "start": 0, "end": 3}]}) + "\n", encoding="utf-8")
+    code, stdout, stderr = _run(["eval", "--gold", str(gold), "--pred", str(gold)], terminal=True)
+    assert code == 0, stderr
+    assert "eval: score: 100%" in stderr and "3/3" in stderr
+    assert "PERSON" in stdout

@@ -15,7 +15,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from deid.spans import Span
 from deid.train.synth.document import PHI_FREE_RATE, TYPO_DOC_RATE, TYPO_WORD_RATE, UPPER_DOC_RATE, _Builder, _Doc
@@ -65,16 +65,26 @@ def generate(n: int, seed: int, split: str = "train") -> list[SynthDoc]:
 
 
 def write_splits(
-    out_dir: Path, n_train: int = 800, n_val: int = 400, n_test: int = 400, seed: int = 13
+    out_dir: Path,
+    n_train: int = 800,
+    n_val: int = 400,
+    n_test: int = 400,
+    seed: int = 13,
+    on_document: Callable[[], object] | None = None,
 ) -> dict[str, Path]:
-    """Write train.jsonl, val.jsonl and test.jsonl under ``out_dir``; each split has its own random stream."""
+    """Write train.jsonl, val.jsonl and test.jsonl under ``out_dir``; each split has its own random stream.
+
+    ``on_document`` is called after each document is written (a progress bar's ``update``).
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     for split, n in (("train", n_train), ("val", n_val), ("test", n_test)):
         path = out_dir / f"{split}.jsonl"
         with path.open("w", encoding="utf-8") as f:
-            for doc in generate(n, seed, split):
-                f.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+            for i in range(n):  # one at a time, not generate(): progress shows as documents are made
+                f.write(json.dumps(_one(seed, split, i).to_json(), ensure_ascii=False) + "\n")
+                if on_document is not None:
+                    on_document()
         paths[split] = path
     return paths
