@@ -12,12 +12,12 @@ import pytest
 
 from deid.entities import load_entity_set
 from deid.spans import Span
-from deid.train.synth import SynthDoc, generate, write_splits
+from deid.train.synth import SynthDoc, generate, places, write_splits
 
 N = 1600
 GENRES = {
     "nursing_note", "discharge_summary", "report_header", "referral_letter", "portal_message", "search_query",
-    "telephone_encounter", "billing_note", "procedure_note", "ed_trauma_note", "research_note",
+    "telephone_encounter", "billing_note", "procedure_note", "ed_trauma_note", "research_note", "chart_question",
 }  # fmt: skip
 
 
@@ -153,16 +153,27 @@ def test_ages_over_89_are_tagged_as_age(docs: list[SynthDoc]) -> None:
         assert Span(m.start(), m.end(), "AGE") in d.spans, (d.id, m.start())
 
 
-def test_titles_and_possessives_stay_outside_person_spans(docs: list[SynthDoc]) -> None:
+def test_titles_are_inside_person_spans_and_possessives_outside(docs: list[SynthDoc]) -> None:
+    persons = [(d, s) for d in docs for s in d.spans if s.label == "PERSON"]
+    for d, s in persons:
+        before = d.text[max(0, s.start - 20) : s.start]
+        assert not re.search(r"(?<!\d )(?<!different )\b(dr|mr|ms|mrs)\.? $", before, flags=re.IGNORECASE), (d.id, s.start)
+        assert not d.text[s.start : s.end].endswith("'s"), (d.id, s.start)
+    possessive = sum(d.text[s.end : s.end + 2] == "'s" for d, s in persons)
+    values = [d.text[s.start : s.end] for d, s in persons]
+    titled = sum(bool(re.match(r"(Dr|Mr|Ms|Mrs)\.? ", v, flags=re.IGNORECASE)) for v in values)
+    assert possessive >= 10 and titled >= 100
+
+
+def test_first_name_and_initial_keep_the_period_and_the_title_inside_the_span(docs: list[SynthDoc]) -> None:
     persons = [(d, s) for d in docs for s in d.spans if s.label == "PERSON"]
     for d, s in persons:
         value = d.text[s.start : s.end]
-        assert not re.match(r"(dr|mr|ms|mrs)\.? ", value, flags=re.IGNORECASE), (d.id, s.start)
-        assert not value.endswith("'s"), (d.id, s.start)
-    possessive = sum(d.text[s.end : s.end + 2] == "'s" for d, s in persons)
-    before = [d.text[max(0, s.start - 5) : s.start] for d, s in persons]
-    titled = sum(bool(re.search(r"\b(Dr|Mr|Ms|Mrs)\.? $", b, flags=re.IGNORECASE)) for b in before)
-    assert possessive >= 10 and titled >= 100
+        # 'Lopez, Maria A' (last, first middle) carries no period of its own; a first name and an initial does.
+        assert not (re.fullmatch(r"[^,]+ [A-Z]", value) and d.text[s.end : s.end + 1] == "."), (d.id, s.start)
+    values = [d.text[s.start : s.end] for d, s in persons]
+    assert sum(bool(re.fullmatch(r"(Mr|Ms|Mrs)\.? \w+ [A-Z]\.", v)) for v in values) >= 20
+    assert sum(bool(re.fullmatch(r"\w+ [A-Z]\.", v)) for v in values) >= 20
 
 
 def test_person_mentions_come_as_single_names_and_initials_too(docs: list[SynthDoc]) -> None:
@@ -244,3 +255,41 @@ def test_write_splits_gives_three_files_with_no_text_shared_between_train_and_te
     texts = {k: {r["text"] for r in v} for k, v in rows.items()}
     assert not texts["train"] & texts["test"]
     assert not texts["train"] & texts["val"]
+
+
+def _values(docs: list[SynthDoc], label: str) -> list[str]:
+    return [d.text[s.start : s.end] for d in docs for s in d.spans if s.label == label]
+
+
+def test_keyword_introduced_numbers_come_with_fake_looking_digits_too(docs: list[SynthDoc]) -> None:
+    ssns = _values(docs, "US_SSN")
+    phones = _values(docs, "PHONE_NUMBER") + _values(docs, "FAX_NUMBER")
+    assert sum(bool(re.match(r"9\d\d", v)) or v.replace(" ", "-") == "123-45-6789" for v in ssns) >= 5
+    assert sum("555" in v or "123-456-7890" in v for v in phones) >= 20
+
+
+def test_plan_and_other_ids_come_with_letter_prefixes(docs: list[SynthDoc]) -> None:
+    plans = _values(docs, "HEALTH_PLAN_NUMBER")
+    assert sum(bool(re.fullmatch(r"(HMO|PPO|EPO|POS|BCBS|UHC|MCD|MCR|HDHP)-[A-Z]?\d{6,9}", v)) for v in plans) >= 20
+    assert sum(bool(re.fullmatch(r"[A-Z]{2}-\d{6}", v)) for v in _values(docs, "ID") + plans) >= 20
+    site_ids = [d for d in docs for s in d.spans if s.label == "ID" and d.text[: s.start].endswith("Site ID: ")]
+    assert len(site_ids) >= 3
+
+
+def test_chart_questions_are_short_and_name_a_patient_a_place_or_a_date(docs: list[SynthDoc]) -> None:
+    questions = [d for d in docs if d.genre == "chart_question" and d.spans]
+    assert len(questions) >= N // 20
+    assert max(len(d.text.split()) for d in questions) <= 30
+    assert sum(any(s.label == "PERSON" for s in d.spans) for d in questions) >= len(questions) * 8 // 10
+    with_place = sum(any(s.label == "LOCATION" for s in d.spans) for d in questions)
+    with_date = sum(any(s.label == "DATE_TIME" for s in d.spans) for d in questions)
+    assert with_place >= len(questions) // 3 and with_date >= len(questions) // 3
+
+
+def test_real_places_appear_at_realistic_rates(docs: list[SynthDoc]) -> None:
+    cities = {c.name for c in places._gazetteer()[0]}
+    names = {n for h in places.hospitals() for n in places.hospital_names(h)}
+    locations = _values(docs, "LOCATION")
+    assert sum(v in cities for v in locations) >= N // 10
+    assert sum(v in names for v in locations) >= N // 10
+    assert sum(v.endswith(" County") for v in locations) >= N // 100

@@ -15,7 +15,10 @@ from typing import Any, Callable, Union
 from faker import Faker
 
 from deid.spans import Span
-from deid.train.synth.places import GENERIC_PLACES, _city, _facility
+from deid.train.synth.places import (
+    FOREIGN_LOCALES, GENERIC_PLACES, REAL_FACILITY_RATE, Hospital, _city, _facility, hospital_names, hospitals,
+    us_city, us_counties, us_states,
+)  # fmt: skip
 from deid.train.synth.values import (
     DATE_FORMATS, DOB_FORMATS, IDENTIFIERS, _digits, _faker, _fmt_datetime, _letters, _new_person, _Person, _phone,
     _weighted,
@@ -38,6 +41,9 @@ NAME_LOCALES = (
     ("it_IT", 3), ("pl_PL", 3), ("pt_BR", 3), ("nl_NL", 2), ("tr_TR", 2), ("ga_IE", 2), ("yo_NG", 2),
     ("ig_NG", 2), ("ha_NG", 2), ("sw", 2),
 )  # fmt: skip
+# Facility kinds a real hospital can stand for (pharmacies, nursing homes and practices stay Faker-made).
+REAL_FACILITY_KINDS = (None, "Hospital", "Medical", "Clinic", "Heart", "Imaging")
+FOREIGN_ADDRESS_RATE = 0.15  # share of addresses abroad (street, city and postal code of a Faker locale)
 CLINICIAN_LOCALES = (("en_US", 60), ("en_IN", 12), ("es_MX", 6), ("en_GB", 6), ("de_DE", 4), ("yo_NG", 4), ("vi_VN", 4))
 
 TYPO_SKIP = frozenset({"with", "from", "that", "this", "will"})  # too short to look like a typo when swapped
@@ -119,12 +125,13 @@ class _Builder:
 
 NAME_STYLES = (
     "full", "full", "full_mid", "last_first", "caps_last_first", "title_last", "title_last", "title_full",
-    "title_first_initial", "first", "last", "initial_last", "lower_full", "caps_full", "last_first_mid",
+    "title_first_initial", "title_first_initial", "first_initial", "first", "last", "initial_last", "lower_full",
+    "caps_full", "last_first_mid",
 )  # fmt: skip
 
 
 def _name(rng: random.Random, p: _Person, style: str | None = None, possessive: bool = False) -> list[Piece]:
-    """Pieces for one mention of ``p``; a title and a possessive 's stay outside the span."""
+    """Pieces for one mention of ``p``; a leading title is inside the span, a possessive 's outside."""
     style = style or rng.choice(NAME_STYLES)
     title = ""
     value = {
@@ -137,6 +144,7 @@ def _name(rng: random.Random, p: _Person, style: str | None = None, possessive: 
         "title_last": p.last,
         "title_full": f"{p.first} {p.last}",
         "title_first_initial": f"{p.first} {p.last[0]}.",
+        "first_initial": f"{p.first} {p.last[0]}.",
         "first": p.first,
         "last": p.last,
         "initial_last": f"{p.first[0]}. {p.last}",
@@ -144,28 +152,28 @@ def _name(rng: random.Random, p: _Person, style: str | None = None, possessive: 
     }[style]
     if style.startswith("title_"):
         title = rng.choice((p.title, p.title, p.title.rstrip("."), "Mrs." if p.female else "Mr."))
-    pieces: list[Piece] = [title + " "] if title else []
-    pieces.append(Phi(value, "PERSON"))
+    pieces: list[Piece] = [Phi(f"{title} {value}" if title else value, "PERSON")]
     if possessive:
         pieces.append("'s")
     return pieces
 
 
 def _clinician_name(rng: random.Random, p: _Person, possessive: bool = False) -> list[Piece]:
-    """A physician mention: 'Dr. Patel', 'Anita Patel, MD', 'A. Patel MD', ... (the title is never in the span)."""
+    """A physician mention: 'Dr. Patel', 'Anita Patel, MD', 'A. Patel MD', ... (the title is in the span, a
+    credential after the name is not)."""
     form = rng.randrange(8)
     tail = "'s" if possessive else ""
     if form <= 2:
-        return [rng.choice(("Dr. ", "Dr ", "Dr. ", "dr ")), Phi(p.last, "PERSON"), tail]
+        return [Phi(rng.choice(("Dr. ", "Dr ", "Dr. ", "dr ")) + p.last, "PERSON"), tail]
     if form == 3:
-        return ["Dr. ", Phi(f"{p.first} {p.last}", "PERSON"), tail]
+        return [Phi(f"Dr. {p.first} {p.last}", "PERSON"), tail]
     if form == 4 and not possessive:
         return [Phi(f"{p.first} {p.last}", "PERSON"), rng.choice((", MD", " MD", ", DO", ", NP", ", PA-C"))]
     if form == 5 and not possessive:
         return [Phi(f"{p.first[0]}. {p.last}", "PERSON"), rng.choice((" MD", ", MD", " (attending)"))]
     if form == 6:
-        return ["Dr. ", Phi(f"{p.first} {p.middle}. {p.last}", "PERSON"), tail]
-    return ["Dr. ", Phi(p.last.upper() if rng.random() < 0.3 else p.last, "PERSON"), tail]
+        return [Phi(f"Dr. {p.first} {p.middle}. {p.last}", "PERSON"), tail]
+    return [Phi(f"Dr. {p.last.upper() if rng.random() < 0.3 else p.last}", "PERSON"), tail]
 
 
 def _staff_name(rng: random.Random, p: _Person) -> list[Piece]:
@@ -361,13 +369,54 @@ class _Doc:
         domain = self.pick(("gmail.com", "yahoo.com", "outlook.com", "aol.com", "icloud.com", self.fake.domain_name()))
         return [Phi(f"{user or 'user'}@{domain}", "EMAIL_ADDRESS")]
 
-    def facility(self, key: str = "facility", kind: str | None = None) -> list[Piece]:
+    # -- places
+    def facility(self, key: str = "facility", kind: str | None = None, possessive: bool = False) -> list[Piece]:
+        """A facility as LOCATION: a real US hospital where ``kind`` allows one, else a Faker-made name.
+
+        The same facility every time ``key`` is asked for; a possessive 's stays outside the span.
+        """
         if self.phi_free:
             return [self.pick(GENERIC_PLACES)]
-        return [Phi(self.value(key, lambda rng: _facility(rng, self.fake, kind)), "LOCATION")]
+        real = self._real_hospital(key) if kind in REAL_FACILITY_KINDS else None
+        if real is not None:
+            return self._hospital(real, possessive)
+        return [Phi(self.value(key, lambda rng: _facility(rng, self.fake, kind)), "LOCATION"), "'s" if possessive else ""]
+
+    def _real_hospital(self, key: str) -> Hospital | None:
+        def draw(rng: random.Random) -> str:
+            return str(rng.randrange(len(hospitals()))) if rng.random() < REAL_FACILITY_RATE else ""
+
+        index = self.value(f"{key}/real", draw)
+        return hospitals()[int(index)] if index else None
+
+    def _hospital(self, h: Hospital, possessive: bool) -> list[Piece]:
+        """'Massachusetts General Hospital', 'MGH', "Mass General's", 'Mt. Sinai', 'Mayo Clinic in Rochester, MN'."""
+        name = h.name if self.chance(0.4) else self.pick(hospital_names(h))
+        if possessive:
+            return [Phi(name, "LOCATION"), "" if name.endswith("'s") else "'s"]
+        if self.chance(0.12):
+            return [Phi(name, "LOCATION"), " in ", Phi(h.city, "LOCATION"), self.pick(("", f", {h.state}"))]
+        return [Phi(name, "LOCATION")]
+
+    def city(self, bare: bool = False) -> list[Piece]:
+        """A real US city as LOCATION: 'Atlanta, GA', 'Fresno, California', 'Atlanta'; the state is not PHI."""
+        if self.phi_free:
+            return [self.pick(("local", "nearby")) if bare else self.pick(("town", "the area", "another state"))]
+        c = us_city(self.rng)
+        state = "" if bare else self.pick((f", {c.state}", f", {c.state}", f", {us_states()[c.state]}", f" {c.state}", "", ""))
+        return [Phi(c.name, "LOCATION"), state]
+
+    def county(self) -> list[Piece]:
+        """A US county as LOCATION ('Cook County'), sometimes with its state (not PHI)."""
+        if self.phi_free:
+            return [self.pick(("the county", "a neighboring county"))]
+        c = self.pick(us_counties())
+        return [Phi(c.name, "LOCATION"), self.pick(("", "", f", {c.state}", f", {us_states()[c.state]}"))]
 
     def address(self) -> list[Piece]:
         """Street, city and ZIP as LOCATION; the state between them is not PHI."""
+        if self.chance(FOREIGN_ADDRESS_RATE):
+            return self.foreign_address()
         street = Phi(self.fake.street_address(), "LOCATION")
         city = Phi(_city(self.rng, self.fake), "LOCATION")
         zipcode = Phi(self.fake.zipcode_plus4() if self.chance(0.15) else self.fake.zipcode(), "LOCATION")
@@ -380,6 +429,17 @@ class _Doc:
         if form == 2:
             return [street, " ", city, f" {state} ", zipcode]
         return [street, ", ", city]
+
+    def foreign_address(self) -> list[Piece]:
+        """An address abroad from a Faker locale: street, city and postal code as LOCATION, the country not PHI."""
+        locale, country, code_first = self.pick(FOREIGN_LOCALES)
+        fake = _faker(locale)
+        fake.seed_instance(self.seed + 104729)
+        street = Phi(" ".join(fake.street_address().split()), "LOCATION")
+        city, code = Phi(" ".join(fake.city().split()), "LOCATION"), Phi(fake.postcode().strip(), "LOCATION")
+        sep = self.pick((", ", ", ", "\n"))
+        tail = [sep, country] if self.chance(0.7) else []
+        return [street, sep, *((code, " ", city) if code_first else (city, " ", code)), *tail]
 
     def url(self) -> list[Piece]:
         slug = "".join(c for c in self.fake.last_name().lower() if c.isascii() and c.isalpha())

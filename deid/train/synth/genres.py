@@ -9,7 +9,7 @@ from deid.train.synth.places import COUNTRIES, STATES
 from deid.train.synth.values import _digits, _group_number, _letters, _license, _vehicle
 from deid.train.synth.vocabulary import (
     ANONYMOUS_CLINICIANS, CALL_REASONS, CPT, DENIALS, DEVICES, DURATIONS, EPONYM_DISEASES, EPONYM_FINDINGS, ICD10,
-    IMAGING, INSURERS, MEDS, NURSING_STATES, OCCUPATIONS, PATIENT_REMARKS, PROBLEMS, PROCEDURES, QUERY_TOPICS,
+    IMAGING, INSURERS, LABS, MEDS, NURSING_STATES, OCCUPATIONS, PATIENT_REMARKS, PROBLEMS, PROCEDURES, QUERY_TOPICS,
     RELATIONS, SCREENINGS, SPECIALTIES, SYMPTOMS, _exam, _lab, _labs, _med, _num, _plan, _problem, _problems,
     _vitals,
 )  # fmt: skip
@@ -37,6 +37,29 @@ def _history_negatives(d: _Doc) -> list[Piece]:
     ]
 
 
+def _place_clause(d: _Doc) -> list[Piece]:
+    """A sentence that names a real city, county or hospital in passing (each a LOCATION); none when PHI-free."""
+    if d.phi_free:
+        return []
+    year = d.rng.randint(1990, FIRST_YEAR)
+    return d.pick(
+        (["Lives in ", *d.city(), f" with {d.pick(RELATIONS)}."],
+         ["Recently moved from ", *d.city(), "."],
+         ["Transferred from ", *d.facility("transfer_from", kind="Hospital"), " for a higher level of care."],
+         ["Previously followed at ", *d.facility("prior", kind="Clinic"), "."],
+         ["Was seen at a ", *d.city(bare=True), f" {d.pick(('clinic', 'urgent care', 'ED', 'hospital'))} last year."],
+         ["Records requested from ", *d.facility("records", kind="Hospital", possessive=True), " HIM department."],
+         ["Resident of ", *d.county(), "."],
+         ["Works in ", *d.city(), f" as a {d.pick(OCCUPATIONS)}."],
+         [f"Had {d.pick(PROCEDURES)} at ", *d.facility("surgery", kind="Hospital"), f" in {year}."],
+         ["Drove in from ", *d.city(), " for the visit."],
+         ["Seen in ", *d.facility("ed", kind="Hospital", possessive=True), " ED on ", *d.date(-d.rng.randint(2, 30)), "."],
+         ["Family in ", *d.city(), " will help after discharge."],
+         ["Followed by ", *d.dr("dr4"), " at ", *d.facility("outside", kind="Medical"), "."],
+         ["Home health agency covers ", *d.county(), "."])
+    )  # fmt: skip
+
+
 def _patient_again(d: _Doc) -> list[Piece]:
     """Another mention of the patient, so a document names the same person more than once."""
     style = d.pick(("title_last", "first", "last", "title_full", "full"))
@@ -58,7 +81,7 @@ def _unnamed_clinician(d: _Doc) -> list[Piece]:
 
 
 EMPLOYEE_KEYS = ("employee ID ", "Employee #: ", "badge #", "staff ID ")
-STUDY_KEYS = ("study subject ID ", "participant #", "subject ", "Subject ID: ", "enrollment ID ")
+STUDY_KEYS = ("study subject ID ", "participant #", "subject ", "Subject ID: ", "enrollment ID ", "Site ID: ", "#")
 
 
 Field = tuple[tuple[str, ...], list[Piece]]  # (keys to choose from, value pieces; empty = field left out)
@@ -113,6 +136,7 @@ def _nursing_note(d: _Doc) -> None:
         ["Fall precautions in place, bed alarm on."],
         _patient_again(d),
         _history_negatives(d),
+        _place_clause(d),
         _unnamed_clinician(d),
     ]
     d.add(d.sentences(d.sample(clauses, 4, 8), d.pick((" ", "\n", " "))))
@@ -141,6 +165,7 @@ def _discharge_summary(d: _Doc) -> None:
         [f"Treated with {_med(d.rng)} and {_med(d.rng)} with improvement."],
         [f"Course complicated by {d.pick(PROBLEMS)}, resolved."],
         _history_negatives(d),
+        _place_clause(d),
         [f"{d.pick(EPONYM_FINDINGS)} during stay."],
         _patient_again(d),
         _unnamed_clinician(d),
@@ -254,6 +279,7 @@ def _referral_letter(d: _Doc) -> None:
         _patient_again(d),
         [f"On exam {_exam(d.rng)}."],
         _history_negatives(d),
+        _place_clause(d),
         [*family, f" {d.pick(('helps with care', 'drives to appointments', 'manages medications'))}."],
         [f"{d.they.capitalize()} was previously seen at ", *prior, "."],
     ]
@@ -295,6 +321,8 @@ def _portal_message(d: _Doc) -> None:
          f" since I started the {d.pick(MEDS)[0]}."],
         [f"My {d.pick(RELATIONS)} thinks it could be {d.pick(EPONYM_DISEASES)} because it runs in the family."],
         ["Is it ok to travel to ", d.pick(COUNTRIES + STATES), " next month?"],
+        ["I moved to ", *d.city(), " so I need a new pharmacy there."] if d.phi(0.3) else [],
+        ["Can my records from ", *d.facility("records", kind="Hospital"), " be sent over?"] if d.phi(0.3) else [],
         ["I have an appointment on ", *d.date(d.rng.randint(3, 40)), ", can I come in sooner?"] if d.phi(0.6) else [],
         ["I was in the ER at ", *d.facility("er", kind="Hospital"), " last week."] if d.phi(0.4) else [],
         ["I need a form for school, my student ID is ", Phi(_digits(d.rng, 8), "ID"), "."] if d.phi(0.08) else [],
@@ -350,6 +378,56 @@ def _search_query(d: _Doc) -> None:
         d.add(verb[0], *d.pt(d.pick(("lower_full", "last", "first"))), verb[1], what, when, "?")
 
 
+WEEKDAYS = ("Mon", "Tues", "Tue", "Wed", "Thurs", "Fri", "Sat", "Sun", "Monday", "Tuesday", "Wednesday", "Thursday",
+            "Friday", "Saturday", "Sunday")  # fmt: skip
+QUERY_NAME_STYLES = ("first", "first", "full", "lower_full", "title_last", "title_first_initial", "first_initial", "last")
+
+
+def _query_date(d: _Doc) -> list[Piece]:
+    """A date as a busy clinician types it: '3/2', 'Mar 4', 'last Tues' (the weekday is the DATE_TIME)."""
+    if d.chance(0.3):
+        return [d.pick(("last ", "on ", "", "this past ")), Phi(d.pick(WEEKDAYS), "DATE_TIME")]
+    return d.date(-d.rng.randint(0, 40), fmt=d.pick(("m/d", "m/d", "mm/dd", "Mon d", "m/d/yy", "Month dth")))
+
+
+def _chart_question(d: _Doc) -> None:
+    """A short question to a chart system that names a patient, a place and a date in passing."""
+    d.b.case = "lower" if d.chance(0.55) else "as_is"
+    if d.phi_free:
+        _anonymous_query(d, d.pick(QUERY_TOPICS))
+        return
+    pt = _name(d.rng, d.patient, d.pick(QUERY_NAME_STYLES))
+    first = _name(d.rng, d.patient, "first")
+    poss = _name(d.rng, d.patient, d.pick(("first", "title_last", "full")), possessive=True)
+    her = "her" if d.patient.female else "his"
+    lab, what = d.pick(LABS)[0], d.pick(QUERY_TOPICS)
+    when, place, city = _query_date(d), d.facility("q", kind=d.pick(("Hospital", "Clinic", None))), d.city()
+    d.add(
+        d.pick(
+            (["did the pt from ", *city, f" get {her} {lab} checked ", *when, "?"],
+             ["pull up labs for ", *pt, " at ", *place, " ", *when],
+             ["when was ", *poss, f" last {what} at ", *place, "?"],
+             ["is ", *pt, " still admitted at ", *place, "?"],
+             ["has ", *pt, " been seen in ", *d.city(bare=True), " clinic since ", *when, "?"],
+             [f"{what} for ", *pt, " from ", *place, " ", *when],
+             ["show me ", *poss, f" {what} from ", *when],
+             [f"any {what} for the ", *d.city(bare=True), " transfer, ", *pt, "?"],
+             ["what did ", *d.dr(), " say about ", *poss, f" {_problem(d.rng)} ", *when, "?"],
+             ["did ", *pt, " from ", *city, f" ever get a {d.pick(PROCEDURES)}?"],
+             [*pt, " dob ", *d.dob(), f" - {what}?"],
+             ["check if ", *first, f" picked up {her} {d.pick(MEDS)[0]} at ", *d.facility("rx", kind="Pharmacy"), " ", *when],
+             ["who is ", *poss, " pcp at ", *place, "?"],
+             [f"meds for bed {d.rng.randint(1, 40)}, ", *pt, ", transferred from ", *place, " ", *when],
+             ["pt ", *pt, " (", *d.ident("HEALTH_PLAN_NUMBER", bare=True), ") - is the prior auth done?"],
+             [*pt, " ", *d.ident("MEDICAL_RECORD_NUMBER"), f" {what} ", *when, "?"],
+             ["was ", *pt, " at ", *place, " ", *when, " or at ", *d.facility("q2", kind="Hospital"), "?"],
+             [f"{lab} trend for ", *pt, " since ", *when],
+             ["any notes from ", *place, " on ", *pt, "?"],
+             ["is ", *first, " from ", *city, " on the ", *d.county(), " dialysis list?"])
+        )  # fmt: skip
+    )
+
+
 def _anonymous_query(d: _Doc, what: str) -> None:
     rng = d.rng
     drug, other = d.pick(MEDS)[0], d.pick(MEDS)[0]
@@ -399,6 +477,7 @@ def _telephone_encounter(d: _Doc) -> None:
         ["Per ", *d.dr("dr2", possessive=True), " note, ", _plan(d.rng, 1, 1)],
         ["Records faxed to ", *d.phone("fax", "FAX_NUMBER"), "."] if d.phi(0.25) else [],
         _history_negatives(d),
+        _place_clause(d),
         _unnamed_clinician(d),
     ]
     d.add(d.sentences(d.sample(clauses, 3, 5)))
@@ -461,6 +540,7 @@ def _procedure_note(d: _Doc) -> None:
         [f"EBL {d.rng.randint(5, 50)} mL. No complications."],
         _patient_again(d),
         _history_negatives(d),
+        _place_clause(d),
     ]
     d.add(d.sentences(d.sample(clauses, 3, 6)))
     if d.chance(0.5):
@@ -475,6 +555,7 @@ def _ed_trauma_note(d: _Doc) -> None:
         [f"GCS {d.rng.randint(9, 15)}, {_exam(d.rng)}."],
         _patient_again(d),
         _history_negatives(d),
+        _place_clause(d),
         [f"Given {_med(d.rng)}."],
         _unnamed_clinician(d),
         [*_cap(d.relative()), " notified", *([" at ", *d.phone("rel_phone")] if d.phi(0.5) else []), "."],
@@ -543,6 +624,7 @@ def _research_note(d: _Doc) -> None:
         ["Coordinator ", *d.staff(), *email, " will call."],
         ["Remote device sync from IP ", *d.ip(), "."] if d.phi(0.2) else [],
         _history_negatives(d),
+        _place_clause(d),
     ]
     d.add(d.sentences(d.sample(clauses, 3, 6)))
     if d.chance(0.5):
@@ -556,6 +638,7 @@ GENRES: dict[str, Callable[[_Doc], None]] = {
     "referral_letter": _referral_letter,
     "portal_message": _portal_message,
     "search_query": _search_query,
+    "chart_question": _chart_question,
     "telephone_encounter": _telephone_encounter,
     "billing_note": _billing_note,
     "procedure_note": _procedure_note,

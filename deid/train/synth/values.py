@@ -77,8 +77,17 @@ def _letters(rng: random.Random, n: int, alphabet: str = string.ascii_uppercase)
     return "".join(rng.choice(alphabet) for _ in range(n))
 
 
+FAKE_LOOKING_RATE = 0.15  # share of phone numbers and SSNs with the digits of a made-up example (555, 123-456-7890)
+
+
 def _phone(rng: random.Random) -> str:
     area, mid, last = f"{rng.randint(201, 989)}", f"{rng.randint(200, 999)}", _digits(rng, 4)
+    if rng.random() < FAKE_LOOKING_RATE:
+        # Numbers that break the numbering plan but fill real notes and test corpora.
+        area, mid, last = rng.choice(
+            ((area, "555", "01" + _digits(rng, 2)), (area, "555", last), ("123", "456", "7890"), ("555", mid, last),
+             (f"{rng.randint(0, 1)}{_digits(rng, 2)}", mid, last), (area, f"{rng.randint(0, 1)}{_digits(rng, 2)}", last))
+        )  # fmt: skip
     body = rng.choice(
         (f"({area}) {mid}-{last}", f"{area}-{mid}-{last}", f"{area}.{mid}.{last}", f"{area}{mid}{last}",
          f"+1 {area} {mid} {last}", f"+1-{area}-{mid}-{last}", f"1-{area}-{mid}-{last}", f"{area} {mid} {last}",
@@ -106,6 +115,8 @@ def _mrn(rng: random.Random) -> str:
 
 def _ssn(rng: random.Random) -> str:
     area, group, serial = rng.randint(1, 665), rng.randint(1, 99), rng.randint(1, 9999)
+    if rng.random() < FAKE_LOOKING_RATE:
+        area, group, serial = rng.choice(((987, 65, 4321), (123, 45, 6789), (rng.randint(900, 999), group, serial)))
     sep = rng.choice(("-", "-", " ", ""))
     return f"{area:03d}{sep}{group:02d}{sep}{serial:04d}"
 
@@ -124,8 +135,17 @@ def _mbi(rng: random.Random) -> str:
 def _health_plan(rng: random.Random) -> str:
     return rng.choice(
         (_letters(rng, 3) + _digits(rng, 9), _mbi(rng), "W" + _digits(rng, 9), _digits(rng, 11) + _letters(rng, 1),
-         f"{_letters(rng, 2)}{_digits(rng, 6)}-{_digits(rng, 2)}", _digits(rng, 9))
+         f"{_letters(rng, 2)}{_digits(rng, 6)}-{_digits(rng, 2)}", _digits(rng, 9), _prefixed(rng, PLAN_PREFIXES),
+         _prefixed(rng, PLAN_PREFIXES), f"{_letters(rng, 2)}-{_digits(rng, 6)}", f"{_letters(rng, 3)}{_digits(rng, 8)}")
     )  # fmt: skip
+
+
+PLAN_PREFIXES = ("HMO", "PPO", "EPO", "POS", "BCBS", "UHC", "MCD", "MCR", "HDHP")
+
+
+def _prefixed(rng: random.Random, prefixes: tuple[str, ...]) -> str:
+    """A letter-prefixed number: 'HMO-234567', 'PPO-A1234567'."""
+    return f"{rng.choice(prefixes)}-{_letters(rng, 1) if rng.random() < 0.2 else ''}{_digits(rng, rng.randint(6, 9))}"
 
 
 def _group_number(rng: random.Random) -> str:
@@ -182,7 +202,8 @@ def _other_id(rng: random.Random) -> str:
     return rng.choice(
         (f"E{_digits(rng, 6)}", _digits(rng, 8), f"S-{_digits(rng, 3)}-{_digits(rng, 4)}",
          f"{_letters(rng, 3)}-{_digits(rng, 3)}-{_digits(rng, 4)}", f"{_letters(rng, 1)}{_digits(rng, 8)}",
-         _digits(rng, 5))
+         _digits(rng, 5), f"{_letters(rng, 2)}-{_digits(rng, 6)}", f"{_letters(rng, 2)}-{_digits(rng, 6)}",
+         f"{_letters(rng, 3)}{_digits(rng, 4)}")
     )  # fmt: skip
 
 
@@ -229,13 +250,15 @@ IDENTIFIERS: dict[str, tuple[Callable[[random.Random], str], tuple[tuple[str, st
     "MEDICAL_RECORD_NUMBER": (
         _mrn,
         (("MRN: ", ""), ("MRN ", ""), ("(MRN ", ")"), ("MR# ", ""), ("Med Rec #", ""), ("medical record number ", ""),
-         ("Unit No. ", ""), ("Pt ID: ", ""), ("#", ""), ("MRN:", ""), ("mrn ", ""), ("Hospital #: ", "")),
+         ("Unit No. ", ""), ("Pt ID: ", ""), ("#", ""), ("MRN:", ""), ("mrn ", ""), ("Hospital #: ", ""), ("Patient ID: ", ""),
+         ("patient ID ", ""), ("Chart #: ", "")),
     ),
     "US_SSN": (_ssn, (("SSN: ", ""), ("SSN ", ""), ("SS# ", ""), ("Social Security No. ", ""), ("soc sec # ", ""))),
     "HEALTH_PLAN_NUMBER": (
         _health_plan,
         (("Member ID: ", ""), ("member ID ", ""), ("policy # ", ""), ("Medicare ID ", ""), ("Medicaid # ", ""),
-         ("subscriber ID ", ""), ("ID# ", ""), ("insurance ID ", ""), ("plan ID: ", "")),
+         ("subscriber ID ", ""), ("ID# ", ""), ("insurance ID ", ""), ("plan ID: ", ""), ("Health plan #: ", ""),
+         ("Policy number: ", ""), ("Member #", ""), ("Plan no. ", ""), ("Insurance: ", "")),
     ),
     "ACCOUNT_NUMBER": (
         _account,
@@ -251,7 +274,8 @@ IDENTIFIERS: dict[str, tuple[Callable[[random.Random], str], tuple[tuple[str, st
     "ID": (
         _other_id,
         (("employee ID ", ""), ("student ID ", ""), ("study subject ID ", ""), ("participant #", ""),
-         ("badge #", ""), ("passport no. ", ""), ("subject ", ""), ("Employee #: ", "")),
+         ("badge #", ""), ("passport no. ", ""), ("subject ", ""), ("Employee #: ", ""), ("Site ID: ", ""), ("#", ""),
+         ("ID: ", ""), ("ref # ", ""), ("case # ", "")),
     ),
 }
 
