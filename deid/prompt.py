@@ -128,9 +128,30 @@ def build_prompt(
     return Prompt(messages=messages, answer=answer)
 
 
+def _added_token_strings(tokenizer: Any) -> list[str]:
+    """The strings the tokenizer reads as one added (mostly special) token wherever they occur."""
+    decoder = getattr(tokenizer, "added_tokens_decoder", None) or {}
+    return sorted({str(getattr(t, "content", t)) for t in decoder.values()} - {""}, key=len, reverse=True)
+
+
+def _plain(tokenizer: Any, content: str) -> str:
+    """``content`` with any added-token string that ``neutralise`` left intact broken by a zero-width space,
+    so the tokenizer reads it as plain text (``neutralise`` already covers ``<...>`` and ``<|...|>`` forms)."""
+    for token in _added_token_strings(tokenizer):
+        if len(token) > 1 and token in content:
+            content = content.replace(token, token[0] + "\u200b" + token[1:])
+    return content
+
+
+def chat_messages(tokenizer: Any, prompt: Prompt, with_answer: bool = False) -> list[Message]:
+    """The messages handed to the chat template: no message text can be read as a special token."""
+    messages = [*prompt.messages, *([{"role": "assistant", "content": prompt.answer or ""}] if with_answer else [])]
+    return [{**m, "content": _plain(tokenizer, m["content"])} for m in messages]
+
+
 def render_prompt(tokenizer: Any, prompt: Prompt) -> str:
     """The prompt as text through the tokenizer's chat template, ending where the model starts to answer."""
-    return tokenizer.apply_chat_template(list(prompt.messages), tokenize=False, add_generation_prompt=True)
+    return tokenizer.apply_chat_template(chat_messages(tokenizer, prompt), tokenize=False, add_generation_prompt=True)
 
 
 @dataclass(frozen=True)
@@ -147,9 +168,7 @@ def tokenize_example(tokenizer: Any, prompt: Prompt) -> TokenizedExample:
     if prompt.answer is None:
         raise ValueError("a training example needs gold spans: build_prompt(..., spans=...)")
     prompt_text = render_prompt(tokenizer, prompt)
-    full_text = tokenizer.apply_chat_template(
-        [*prompt.messages, {"role": "assistant", "content": prompt.answer}], tokenize=False
-    )
+    full_text = tokenizer.apply_chat_template(chat_messages(tokenizer, prompt, with_answer=True), tokenize=False)
     if not full_text.startswith(prompt_text):
         raise ValueError(
             "the chat template does not render the prompt as a prefix of prompt + answer, so the answer "

@@ -19,8 +19,9 @@ LT_STANDIN = "\u2039"  # SINGLE LEFT-POINTING ANGLE QUOTATION MARK
 
 
 def neutralise(text: str) -> str:
-    """Replace the ``<`` of every tag-like string in ``text`` so it cannot be read as a model tag."""
-    return TAG_LIKE.sub(lambda m: LT_STANDIN + m.group(1) + ">", text)
+    """Replace the ``<`` of every tag-like string, and of every ``<|`` (chat-template control tokens such as
+    ``<|im_start|>``), in ``text``, so that it can be read neither as a model tag nor as a turn of the template."""
+    return TAG_LIKE.sub(lambda m: LT_STANDIN + m.group(1) + ">", text).replace("<|", LT_STANDIN + "|")
 
 
 def render_tagged(text: str, spans: Iterable[Span]) -> str:
