@@ -128,3 +128,28 @@ def test_phi_free_documents_get_no_place_spans() -> None:
     d = _doc(1, phi_free=True)
     d.add([d.city(), " ", d.county(), " ", d.facility(kind="Hospital"), " ", d.city(bare=True)])
     assert d.b.build()[1] == ()
+
+
+def test_foreign_addresses_and_names_do_not_depend_on_the_hash_seed() -> None:
+    """Some Faker locales build their lists from sets (it_IT's cities): their order varies by process."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from faker import Faker; from deid.train.synth.places import FOREIGN_LOCALES;"
+        "from deid.train.synth.document import NAME_LOCALES, CLINICIAN_LOCALES\n"
+        "for loc in [x[0] for x in FOREIGN_LOCALES]:\n"
+        "    f = Faker(loc)\n"
+        "    for s in range(40): f.seed_instance(s); print(f.street_address(), f.city(), f.postcode())\n"
+        "for loc in [x[0] for x in NAME_LOCALES + CLINICIAN_LOCALES]:\n"
+        "    f = Faker(loc)\n"
+        "    for s in range(40): f.seed_instance(s); print(f.first_name_female(), f.first_name_male(), f.last_name())\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": h}, capture_output=True, check=True
+        ).stdout
+        for h in ("1", "2", "3")
+    }
+    assert len(outputs) == 1

@@ -39,11 +39,13 @@ FIRST_YEAR, LAST_YEAR = 2012, 2025  # visit dates fall in these years
 NAME_LOCALES = (
     ("en_US", 50), ("es_MX", 8), ("en_IN", 6), ("vi_VN", 3), ("en_GB", 4), ("fr_FR", 3), ("de_DE", 3),
     ("it_IT", 3), ("pl_PL", 3), ("pt_BR", 3), ("nl_NL", 2), ("tr_TR", 2), ("ga_IE", 2), ("yo_NG", 2),
-    ("ig_NG", 2), ("ha_NG", 2), ("sw", 2),
+    ("ig_NG", 2), ("ha_NG", 2), ("sw", 2), ("es_ES", 2), ("es_CO", 2), ("es_AR", 1), ("pt_PT", 1), ("ro_RO", 1),
+    ("sv_SE", 1), ("hu_HU", 1), ("cs_CZ", 1), ("fi_FI", 1), ("hr_HR", 1), ("da_DK", 1), ("id_ID", 1), ("tw_GH", 1),
+    ("zu_ZA", 1),
 )  # fmt: skip
 # Facility kinds a real hospital can stand for (pharmacies, nursing homes and practices stay Faker-made).
 REAL_FACILITY_KINDS = (None, "Hospital", "Medical", "Clinic", "Heart", "Imaging")
-FOREIGN_ADDRESS_RATE = 0.15  # share of addresses abroad (street, city and postal code of a Faker locale)
+FOREIGN_ADDRESS_RATE = 0.25  # share of addresses abroad (street, city and postal code of a Faker locale)
 CLINICIAN_LOCALES = (("en_US", 60), ("en_IN", 12), ("es_MX", 6), ("en_GB", 6), ("de_DE", 4), ("yo_NG", 4), ("vi_VN", 4))
 
 TYPO_SKIP = frozenset({"with", "from", "that", "this", "will"})  # too short to look like a typo when swapped

@@ -26,10 +26,11 @@ REAL_CITY_RATE = 0.8  # share of cities taken from the gazetteer (the rest are F
 REAL_FACILITY_RATE = 0.65  # share of hospital-like facilities that are real US hospitals (the rest Faker-made)
 # Locales of foreign addresses, with their country as written in a US note (not PHI), and whether the
 # postal code comes before the city ("10115 Berlin") or after it ("London SW1A 1AA").
+# Not it_IT: Faker builds its city list from a set, so its order (and the city a seed gives) varies by process.
 FOREIGN_LOCALES = (
     ("de_DE", "Germany", True), ("fr_FR", "France", True), ("en_GB", "UK", False), ("en_IN", "India", False),
     ("es_MX", "Mexico", True), ("zh_CN", "China", False), ("ja_JP", "Japan", True), ("pt_BR", "Brazil", False),
-    ("it_IT", "Italy", True), ("nl_NL", "the Netherlands", True), ("es_ES", "Spain", True), ("pl_PL", "Poland", True),
+    ("nl_NL", "the Netherlands", True), ("es_ES", "Spain", True), ("pl_PL", "Poland", True),
     ("en_CA", "Canada", False), ("en_AU", "Australia", False), ("fr_CA", "Canada", False),
 )  # fmt: skip
 
