@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import hmac
 import logging
+import math
 import os
 import re
 import string
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_POLICY = "safe_harbor"
 DEFAULT_KEY_ENV = "DEID_SECRET_KEY"
 MIN_KEY_LENGTH = 16  # characters; a short key lets anyone who guesses it recompute surrogates and hashes
+MIN_KEY_BITS = 64  # estimated entropy (characters x their Shannon entropy); `openssl rand -hex 32` has ~256
+KEY_FINGERPRINT_LABEL = b"deid key fingerprint v1"  # the fixed message whose HMAC tells keys apart
 SUPPRESSED_MARKER = "[REDACTED]"
 
 
@@ -97,7 +100,29 @@ def _read_key(env: Mapping[str, str], key_env: str, policy: str, needing: list[s
         )
     if len(secret) < MIN_KEY_LENGTH:
         raise MissingKeyError(f"the secret key in {key_env} is shorter than {MIN_KEY_LENGTH} characters. {how}")
+    weakness = key_weakness(secret)
+    if weakness:
+        raise MissingKeyError(f"the secret key in {key_env} is too weak: it {weakness}. {how}")
     return secret.encode("utf-8")
+
+
+def key_weakness(secret: str) -> str | None:
+    """Why ``secret`` is an obviously weak key (a repeated character or pattern, too little entropy), or None."""
+    if len(set(secret)) == 1:
+        return "is one character repeated"
+    for period in range(2, len(secret) // 2 + 1):
+        if all(secret[i] == secret[i % period] for i in range(len(secret))):
+            return f"repeats a {period}-character pattern"
+    counts = Counter(secret).values()
+    bits = -sum(n * math.log2(n / len(secret)) for n in counts)
+    if bits < MIN_KEY_BITS:
+        return f"has too little entropy (about {bits:.0f} bits, at least {MIN_KEY_BITS} needed)"
+    return None
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short HMAC of a fixed label under ``key``: equal for equal keys, and reveals nothing of the key."""
+    return hmac.new(key, KEY_FINGERPRINT_LABEL, hashlib.sha256).hexdigest()[:16]
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -476,6 +501,7 @@ class Policy:
     default: Operator = field(default_factory=Tag, metadata={"help": "operator for labels not listed"})
     labels: Mapping[str, Operator] = field(default_factory=dict, metadata={"help": "label -> operator"})
     overlap: str = field(default="longest", metadata={"help": f"one of {sorted(OVERLAP_STRATEGIES)}"})
+    key_fingerprint: str | None = None  # of the secret key its operators use (``key_fingerprint``); None without one
 
     def __post_init__(self) -> None:
         if self.overlap not in OVERLAP_STRATEGIES:
@@ -521,6 +547,7 @@ def policy_from_dict(raw: Mapping[str, Any], env: Mapping[str, str]) -> Policy:
         default=_build_operator(default, key, f"policy {name!r}, default"),
         labels={label: _build_operator(spec, key, f"policy {name!r}, label {label}") for label, spec in specs.items()},
         overlap=str(raw.get("overlap", "longest")),
+        key_fingerprint=key_fingerprint(key) if key is not None else None,
     )
 
 

@@ -128,7 +128,7 @@ class DateDetector:
 
 
 def test_when_patient_ids_are_given_then_each_row_is_redacted_with_its_own() -> None:
-    policy = load_policy("surrogate", env={"DEID_SECRET_KEY": "k" * 32})
+    policy = load_policy("surrogate", env={"DEID_SECRET_KEY": "9c4e1f7a2b8d3e6f0a5c7b9d1e3f5a7c"})
     text = "Seen 3/4/2021."
     results = deidentify([text, text, text], DateDetector(), policy, patient_ids=["p1", None, "p1"])
     shifted, unshifted, again = (r.redacted for r in results)

@@ -34,8 +34,8 @@ from deid.redact import (
 from deid.spans import Span
 
 REPO = Path(__file__).resolve().parents[2]
-KEY = "k" * 32
-OTHER_KEY = "z" * 32
+KEY = "9c4e1f7a2b8d3e6f0a5c7b9d1e3f5a7c"  # fixed test keys, random-looking: weak keys are refused
+OTHER_KEY = "e2a7c9f4b1d8e5a3c6f0b9d2e7a4c1f8"
 ENV = {"DEID_SECRET_KEY": KEY}
 
 
@@ -260,6 +260,30 @@ def test_when_key_env_renamed_then_that_variable_is_read(tmp_path: Path) -> None
     with pytest.raises(MissingKeyError, match="MY_DEID_KEY"):
         load_policy(path, env=ENV)
     assert redact("Lopez", [Span(0, 5, "PERSON")], load_policy(path, env={"MY_DEID_KEY": KEY})).text.startswith("[PERSON:")
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        pytest.param("k" * 32, "one character repeated", id="one_character"),
+        pytest.param("ab" * 16, "2-character pattern", id="repeated_pair"),
+        pytest.param("0123456789abcdef" * 4, "16-character pattern", id="repeated_block"),
+        pytest.param("aaaaaaaaaaaaaaaaaaaaaaaab", "too little entropy", id="nearly_one_character"),
+        pytest.param("passwordpassword1", "too little entropy", id="dictionary_word_twice"),
+    ],
+)
+def test_when_key_is_obviously_weak_then_it_is_refused_without_being_shown(key: str, message: str) -> None:
+    with pytest.raises(MissingKeyError, match=message) as error:
+        load_policy("surrogate", env={"DEID_SECRET_KEY": key})
+    assert key not in str(error.value)
+
+
+def test_when_keys_differ_then_policy_fingerprints_differ_and_never_contain_the_key() -> None:
+    one, other = load_policy("surrogate", env=ENV), load_policy("surrogate", env={"DEID_SECRET_KEY": OTHER_KEY})
+    assert one.key_fingerprint == load_policy("surrogate", env=ENV).key_fingerprint
+    assert one.key_fingerprint != other.key_fingerprint
+    assert one.key_fingerprint is not None and KEY not in one.key_fingerprint and one.key_fingerprint not in KEY
+    assert load_policy("tag", env={}).key_fingerprint is None
 
 
 def test_when_key_too_short_then_rejected() -> None:
