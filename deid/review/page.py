@@ -17,14 +17,17 @@ import jinja2
 from markupsafe import Markup, escape
 
 from deid.detect import STATUSES
+from deid.entities import DEFAULT_ENTITY_SET, load_entity_set
 from deid.review.documents import ReviewDoc, ReviewField, ReviewSpan
 
 DEFAULT_SAMPLE = 200  # documents on a page: every one up to this many, then a seeded sample
 SECRET_KEY_ENV = "DEID_SECRET_KEY"
-# Light colours that keep black text readable, one per label in the order labels are first sorted.
+# Light colours that keep black text readable, one per label of the default entity set in its order
+# (so a label has the same colour on every page); other labels take them in turn after those.
 PALETTE = (
     "#ffd54f", "#81d4fa", "#a5d6a7", "#f48fb1", "#ce93d8", "#ffab91", "#80cbc4", "#e6ee9c", "#b0bec5",
     "#ffcc80", "#9fa8da", "#c5e1a5", "#f8bbd0", "#b39ddb", "#80deea", "#fff59d", "#bcaaa4", "#ef9a9a",
+    "#dce775", "#4dd0e1", "#ffb74d", "#aed581", "#e1bee7", "#90caf9",
 )  # fmt: skip
 
 
@@ -115,6 +118,14 @@ def _doc_view(doc: ReviewDoc, label_ids: dict[str, int]) -> dict[str, Any]:
     }
 
 
+def label_colours(labels: Sequence[str]) -> dict[str, str]:
+    """A colour per label: the default entity set's labels by their place in it, the others after them."""
+    known = load_entity_set(DEFAULT_ENTITY_SET).names
+    others = sorted(set(labels) - set(known))
+    order = {label: i for i, label in enumerate([*known, *others])}
+    return {label: PALETTE[order[label] % len(PALETTE)] for label in labels}
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
@@ -132,6 +143,7 @@ def render_page(all_docs: Sequence[ReviewDoc], selection: Selection, report: dic
     entities = Counter(s.label for d in all_docs for f in d.fields for s in f.spans)
     labels = sorted(set(entities) | {label for d in shown for label in d.labels})
     label_ids = {label: i for i, label in enumerate(labels)}
+    colours = label_colours(labels)
     statuses = Counter(d.status for d in all_docs)
     html = (
         _environment()
@@ -144,7 +156,7 @@ def render_page(all_docs: Sequence[ReviewDoc], selection: Selection, report: dic
             n_shown=len(shown),
             statuses=[(s, statuses[s]) for s in _ordered_statuses(set(statuses))],
             shown_statuses=_ordered_statuses({d.status for d in shown}),
-            labels=[{"id": i, "name": label, "colour": PALETTE[i % len(PALETTE)], "count": entities[label]} for i, label in enumerate(labels)],
+            labels=[{"id": i, "name": label, "colour": colours[label], "count": entities[label]} for i, label in enumerate(labels)],
             max_count=max(entities.values(), default=0),
             docs=[_doc_view(d, label_ids) for d in shown],
         )

@@ -16,7 +16,7 @@ from deid.cli import main
 from deid.entities import DEFAULT_ENTITY_SET, load_entity_set
 from deid.redact import load_policy
 from deid.review import ReviewDoc, ReviewField, ReviewSpan, read_detect_output, read_input, render_page, select_documents, write_page
-from deid.review.page import cut_pieces
+from deid.review.page import cut_pieces, label_colours
 from deid.spark.batch import BatchSpec, PatternFactory, deidentify_batch
 from deid.spark.report import REPORT_NAME
 
@@ -173,6 +173,12 @@ def test_when_the_id_column_is_missing_then_the_error_lists_the_columns(tmp_path
 
 
 # --- the page ----------------------------------------------------------------------------------
+
+
+def test_when_pages_show_different_labels_then_a_label_keeps_its_colour() -> None:
+    few, many = label_colours(["PERSON"]), label_colours(["AGE", "PERSON", "ZIP_PLUS", "URL"])
+    assert few["PERSON"] == many["PERSON"]
+    assert len(set(many.values())) == 4
 
 
 def _page(docs: list[ReviewDoc], report: dict | None = None) -> str:
