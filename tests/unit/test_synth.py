@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from deid.entities import load_entity_set
+from deid.places import hospital_names, hospitals, us_cities
 from deid.spans import Span
-from deid.train.synth import SynthDoc, generate, places, write_splits
+from deid.train.synth import SynthDoc, generate, write_splits
 
 N = 1600
 GENRES = {
@@ -287,8 +288,8 @@ def test_chart_questions_are_short_and_name_a_patient_a_place_or_a_date(docs: li
 
 
 def test_real_places_appear_at_realistic_rates(docs: list[SynthDoc]) -> None:
-    cities = {c.name for c in places._gazetteer()[0]}
-    names = {n for h in places.hospitals() for n in places.hospital_names(h)}
+    cities = {c.name for c, _ in us_cities()}
+    names = {n for h in hospitals() for n in hospital_names(h)}
     locations = _values(docs, "LOCATION")
     assert sum(v in cities for v in locations) >= N // 10
     assert sum(v in names for v in locations) >= N // 10

