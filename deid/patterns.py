@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, Iterator, Sequence
 
+from deid.places import hospital_names, hospitals, us_cities, us_counties
 from deid.spans import Span
 
 VALUE = "value"  # name of the regex group holding the identifier when a keyword precedes it
@@ -96,6 +97,37 @@ _PHONE_KEYWORDS = (
 _PLAN_PREFIXES = "HMO|PPO|EPO|POS|HDHP|MCD|MCR|MCO|BCBS|BC|BS|UHC|INS|MBR|MEM|POL|GRP|PLN"
 _CODE_PREFIXES = "CPT|ICD|NDC|HCPCS|LOINC|SNOMED|RXCUI|NCT|PMID|PMC|DOI|ISBN|ISO|COVID|SARS|CYP|HLA|CD|IL|BRCA|MIL|STD|EN|IEC|DIN"
 _ID_JOINER = r"(?:\s*(?:no\b\.?|nbr\b\.?|num\b\.?|number\b|#|:|=|-(?=\s)))*\s*"
+
+
+def _literals(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, built as a trie: thousands of names cost about as much as one."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            return f"(?:{'|'.join(alts)})?" if alts else ""
+        return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+
+    return build(trie)
+
+
+# Real places (deid.places), where a name alone is precise enough: a hospital's multi-word name that says
+# what it is ("Massachusetts General Hospital", "Mt. Sinai Medical Center"), a county, and a city right
+# before its state ("Fresno, CA", "Atlanta, Georgia": the city is tagged, the state is not PHI).
+_FACILITY_WORD = re.compile(r"\b(?:Hospitals?|Medical|Clinic|Health|Healthcare|Institute|Center|Centre|Infirmary)\b")
+_FACILITY_NAMES = sorted(
+    {n for h in hospitals() for n in hospital_names(h) if " " in n and _FACILITY_WORD.search(n)}
+)
+# MD, MA, MS and PA are also credentials ("J. Walker, MD"): after them a city needs its ZIP.
+_STATE_ABBR_NOT_CREDENTIAL = "|".join(a for a in _STATE_ABBR.split("|") if a not in ("MD", "MA", "MS", "PA"))
+_CITY_NAMES = sorted({c.name for c, _ in us_cities()} | {"New York"})  # GeoNames says "New York City"
+_COUNTY_NAMES = sorted({c.name for c in us_counties()})
 
 
 def _keyword_id(keywords: str) -> re.Pattern[str]:
@@ -266,6 +298,24 @@ DETECTORS: tuple[Detector, ...] = (
         "LOCATION",
         re.compile(rf"(?:\b(?:{_STATE_ABBR})|(?i:\b(?:{_STATE_NAME})))\b,?\s+(?P<{VALUE}>\d{{5}}(?:-\d{{4}})?)(?![\w-])"),
         VALUE,
+    ),
+    Detector(
+        "facility_name",
+        "LOCATION",
+        re.compile(rf"(?<![\w.'-])(?i:{_literals(_FACILITY_NAMES)})(?![\w-])"),
+    ),
+    Detector(
+        "county",
+        "LOCATION",
+        re.compile(rf"(?<![\w.'-]){_literals(_COUNTY_NAMES + [n.upper() for n in _COUNTY_NAMES])}(?![\w-])"),
+    ),
+    Detector(
+        "city_before_state",
+        "LOCATION",
+        re.compile(
+            rf"(?<![\w.'-]){_literals(_CITY_NAMES + [n.upper() for n in _CITY_NAMES])}"
+            rf"(?=,\s?(?:(?:{_STATE_ABBR_NOT_CREDENTIAL})(?!\w|\.\w)|(?:MD|MA|MS|PA)\s+\d{{5}}|(?i:{_STATE_NAME})\b))"
+        ),
     ),
     Detector(
         "zip_after_keyword",

@@ -77,7 +77,7 @@ POSITIVES = [
     ("serial no. PX-55231", [("DEVICE_ID", "PX-55231")]),
     ("pacemaker SN 44X9921", [("DEVICE_ID", "44X9921")]),
     # ZIP codes as LOCATION
-    ("Boston, MA 02115", [("LOCATION", "02115")]),
+    ("Boston, MA 02115", [("LOCATION", "Boston"), ("LOCATION", "02115")]),
     ("New York 10001-1234", [("LOCATION", "10001-1234")]),
     ("ZIP: 02139", [("LOCATION", "02139")]),
     ("zip code 94110", [("LOCATION", "94110")]),
@@ -224,3 +224,36 @@ def test_when_value_follows_its_keyword_then_detected_whatever_its_digits(text: 
 @pytest.mark.parametrize(("text", "expected"), BARE)
 def test_when_value_has_no_keyword_then_validators_and_shape_decide(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
+
+
+# Real places from deid.places: multi-word hospital names, counties, and a city right before its state.
+PLACES = [
+    ("Seen at Massachusetts General Hospital in Boston, MA 02114.",
+     [("LOCATION", "Massachusetts General Hospital"), ("LOCATION", "Boston"), ("LOCATION", "02114")]),
+    ("moved from Fresno, California last year", [("LOCATION", "Fresno")]),
+    ("lives in Atlanta, GA.", [("LOCATION", "Atlanta")]),
+    ("NEW YORK, NY", [("LOCATION", "NEW YORK")]),
+    ("Resident of Cook County, IL", [("LOCATION", "Cook County")]),
+    ("records from Mt. Sinai Medical Center", [("LOCATION", "Mt. Sinai Medical Center")]),
+    ("in St. Luke's University Hospital's ED", [("LOCATION", "St. Luke's University Hospital")]),
+    ("ED at the mayo clinic today", [("LOCATION", "mayo clinic")]),
+    ("Signed J. Walker, MD and Dr. Cook, PA-C; Jackson, MS following.", []),
+    ("Moved here from Ohio; Normal IN range; Parkinson's disease.", []),
+    ("seen at Mass General", []),  # a short form without a facility word is left to the model
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), PLACES)
+def test_when_a_real_place_is_named_precisely_then_it_is_tagged_and_the_state_is_not(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("word", ["York", "Yorktown", "New York", "New Yorker Inn"])
+def test_literal_trie_matches_each_word_whole_and_nothing_shorter(word: str) -> None:
+    from deid.patterns import _literals
+
+    rx = re.compile(_literals(["York", "Yorktown", "New York", "New Yorker Inn"]))
+    assert rx.fullmatch(word)
+    assert not rx.fullmatch(word[:-1])
