@@ -8,7 +8,6 @@ Also runs as ``python jobs/deid.py ...`` (local Spark). See ``deid/spark/`` for 
 
 from __future__ import annotations
 
-import logging
 import sys
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import click  # noqa: E402
 
 from deid.adapter import DEFAULT_ADAPTER  # noqa: E402
+from deid.logs import configure_logging  # noqa: E402
 from deid.redact import DEFAULT_POLICY  # noqa: E402
 from deid.spark import job  # noqa: E402
 from deid.spark.config import DEFAULT_JOB_CONFIG  # noqa: E402
@@ -44,7 +44,7 @@ from deid.spark.config import DEFAULT_JOB_CONFIG  # noqa: E402
 @click.option("-v", "--verbose", is_flag=True, help="Log progress (never text or values).")
 def main(input_: str, verbose: bool, text_cols: tuple[str, ...], partition_by: tuple[str, ...], **options: object) -> None:
     """De-identify TEXT_COLs of a Parquet dataset into <col>_deid and <col>_phi columns."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging(verbose)  # before anything imports vLLM
     try:
         plan = job.plan_run(job.JobArgs(input=input_, text_cols=text_cols, partition_by=partition_by, **options))  # type: ignore[arg-type]
     except (ValueError, FileNotFoundError) as error:

@@ -50,6 +50,7 @@ class VllmEngine:
             max_num_seqs=max_num_seqs,  # concurrent sequences per step: more is faster until memory runs out
             enable_prefix_caching=True,  # the long shared prompt is computed once and reused
             seed=seed,
+            use_tqdm_on_load=False,  # its bar over checkpoint shards prints even when stderr is not a terminal
             **options,
         )
         self.tokenizer = self.llm.get_tokenizer()

@@ -22,6 +22,7 @@ import pyarrow as pa
 from deid.detect import DetectConfig, EngineUnavailable, ModelDetector, PatternDetector
 from deid.entities import EntitySet
 from deid.inference.base import Engine
+from deid.logs import worker_logging
 from deid.pipeline import Detector, Result, deidentify
 from deid.prompt import OutputFormat
 from deid.redact import SUPPRESSED_MARKER, Policy
@@ -254,8 +255,10 @@ class DeidMapper:
     policy: Policy
     spec: BatchSpec
     metrics: MetricsSink | None = None
+    log_level: int = logging.WARNING  # the driver's: INFO (-v) logs a line per finished partition
 
     def __call__(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        worker_logging(self.log_level)
         started = time.perf_counter()
         task = TaskMetrics(worker=f"{socket.gethostname()}:{os.getpid()}")
         detector: Detector | None = None
@@ -272,8 +275,18 @@ class DeidMapper:
             task.stats.add(stats)
             yield out
         task.seconds = time.perf_counter() - started
+        _log_partition(task)
         if self.metrics is not None:
             self.metrics.add([task])
+
+
+def _log_partition(task: TaskMetrics) -> None:
+    """One INFO line per finished partition: rows and documents per second, the engine start not counted."""
+    working_s = max(task.seconds - task.engine_start_s, 1e-9)
+    start = f", engine start {task.engine_start_s:.1f} s before" if task.engine_starts else ""
+    log.info(
+        "partition done in worker %s: %d rows in %.1f s, %.2f docs/s%s", task.worker, task.stats.rows, working_s, task.stats.rows / working_s, start
+    )
 
 
 def merge_metrics(tasks: Sequence[TaskMetrics]) -> list[TaskMetrics]:

@@ -25,6 +25,7 @@ import yaml
 from deid.adapter import ADAPTER_FILES, DEFAULT_ADAPTER, load_adapter, merged_checkpoint
 from deid.entities import DEFAULT_ENTITY_SET, load_entity_set
 from deid.inference.base import ENGINES
+from deid.logs import ENGINE_LOG_ENVS
 from deid.redact import DEFAULT_POLICY, Policy, policy_from_dict, resolve_policy_path
 from deid.spark.batch import (
     RUN_COL,
@@ -266,6 +267,9 @@ def spark_session(plan: Plan) -> Iterator[SparkSession]:
         builder = builder.config("spark.pyspark.python", sys.executable)
     for key, value in plan.config.spark.items():
         builder = builder.config(key, value)
+    for name in ENGINE_LOG_ENVS:  # the workers' engines log as quietly as the driver's (-v or not)
+        if name in os.environ:
+            builder = builder.config(f"spark.executorEnv.{name}", os.environ[name])
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
     try:
@@ -315,7 +319,7 @@ def transform(spark: SparkSession, rows: Rows, plan: Plan) -> tuple[Rows, Accumu
     from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 
     metrics = spark.sparkContext.accumulator([], TaskMetricsParam())
-    mapper = DeidMapper(plan.factory, plan.policy, plan.batch, metrics)
+    mapper = DeidMapper(plan.factory, plan.policy, plan.batch, metrics, log_level=logging.getLogger("deid").getEffectiveLevel())
     if rows.pending:
         return Rows(rows.df, (*rows.pending, mapper)), metrics
     schema = output_schema(plain_types(to_arrow_schema(rows.df.schema)), plan.batch)
