@@ -16,7 +16,7 @@ from deid.places import City, us_cities
 # 0.5 keeps the big cities ahead and still shows the long tail of small ones.
 CITY_WEIGHT_POWER = 0.5
 REAL_CITY_RATE = 0.8  # share of cities taken from the gazetteer (the rest are Faker-made)
-REAL_FACILITY_RATE = 0.65  # share of hospital-like facilities that are real US hospitals (the rest Faker-made)
+REAL_FACILITY_RATE = 0.8  # share of hospital-like facilities that are real US hospitals (the rest Faker-made)
 # Locales of foreign addresses, with their country as written in a US note (not PHI), and whether the
 # postal code comes before the city ("10115 Berlin") or after it ("London SW1A 1AA").
 # Not it_IT: Faker builds its city list from a set, so its order (and the city a seed gives) varies by process.
