@@ -17,6 +17,7 @@ Messages and reports carry file names, line numbers, labels, offsets and counts,
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -90,9 +91,12 @@ class Report:
     per_label: dict[str, LabelScores]
     documents: int
     gold_entities: int
-    leaked_entities: int  # gold spans not wholly covered by the union of predicted spans
+    uncovered_entities: int  # gold spans not wholly covered by the union of predicted spans
+    leaked_entities: int  # gold spans with a letter or digit left visible (a leading title does not count)
     phi_chars: int  # characters inside some gold span
     phi_chars_covered: int  # of those, characters inside some predicted span
+    pred_chars: int  # characters inside some predicted span
+    pred_chars_in_phi: int  # of those, characters inside some gold span
     phi_free_docs: int  # documents without gold spans
     phi_free_docs_with_fp: int  # of those, documents with any predicted span
 
@@ -100,6 +104,16 @@ class Report:
     def phi_char_recall(self) -> float:
         """Share of gold PHI characters covered by any predicted span: 1 - character leak rate."""
         return self.phi_chars_covered / self.phi_chars if self.phi_chars else 1.0
+
+    @property
+    def phi_char_precision(self) -> float:
+        """Share of predicted (redacted) characters that are gold PHI: 1 - over-redaction rate."""
+        return self.pred_chars_in_phi / self.pred_chars if self.pred_chars else 1.0
+
+    @property
+    def leak_rate(self) -> float:
+        """Share of gold entities with a letter or digit left visible."""
+        return self.leaked_entities / self.gold_entities if self.gold_entities else 0.0
 
     @property
     def phi_free_fp_rate(self) -> float:
@@ -117,6 +131,8 @@ class Report:
             },
             **counts,
             "phi_char_recall": self.phi_char_recall,
+            "phi_char_precision": self.phi_char_precision,
+            "leak_rate": self.leak_rate,
             "phi_free_fp_rate": self.phi_free_fp_rate,
         }
 
@@ -195,6 +211,7 @@ def evaluate(gold: Sequence[Document], pred: Sequence[Document], labels: Iterabl
     if unknown:
         raise ValueError(f"{unknown} predicted document(s) have ids not in gold; predictions must share gold's ids")
     pairs = [(g.spans, pred_by_id[i].spans if i in pred_by_id else ()) for i, g in gold_by_id.items()]
+    texts = [g.text for g in gold_by_id.values()]
     seen = {s.label for g, p in pairs for s in (*g, *p)}
     chosen = sorted(seen if labels is None else set(labels))
     per_label = {label: _label_scores(pairs, label) for label in chosen}
@@ -204,7 +221,7 @@ def evaluate(gold: Sequence[Document], pred: Sequence[Document], labels: Iterabl
         partial=sum((s.partial for s in per_label.values()), Scores()),
         per_label=per_label,
         documents=len(pairs),
-        **_leaks(scored),
+        **_leaks(scored, texts),
     )
 
 
@@ -243,27 +260,64 @@ def _match(gold: list[Span], pred: list[Span]) -> tuple[int, int]:
 
 _LEAK_COUNTS = (
     "gold_entities",
+    "uncovered_entities",
     "leaked_entities",
     "phi_chars",
     "phi_chars_covered",
+    "pred_chars",
+    "pred_chars_in_phi",
     "phi_free_docs",
     "phi_free_docs_with_fp",
 )
 
+# A title before a name is not identifying on its own ("Dr." may stay visible before "[PERSON]").
+_LEADING_TITLE = re.compile(r"(?i:(?:dr|mr|mrs|ms|miss|mx|prof|rev|sr|sister|fr|nurse)\.?)\s+")
 
-def _leaks(pairs: list[tuple[Sequence[Span], Sequence[Span]]]) -> dict[str, int]:
+
+def _leaks(pairs: list[tuple[Sequence[Span], Sequence[Span]]], texts: Sequence[str | None]) -> dict[str, int]:
     """Label-agnostic counts of gold PHI left uncovered by the union of predicted spans."""
     counts: Counter[str] = Counter()
-    for gold, pred in pairs:
+    for (gold, pred), text in zip(pairs, texts):
         cover = _union(pred)
+        gold_cover = _union(gold)
         counts["gold_entities"] += len(gold)
-        counts["leaked_entities"] += sum(_covered(s.start, s.end, cover) < s.end - s.start for s in gold)
-        for start, end in _union(gold):
+        counts["uncovered_entities"] += sum(_covered(s.start, s.end, cover) < s.end - s.start for s in gold)
+        counts["leaked_entities"] += sum(_leaks_a_character(s, text, cover) for s in gold)
+        for start, end in gold_cover:
             counts["phi_chars"] += end - start
             counts["phi_chars_covered"] += _covered(start, end, cover)
+        for start, end in cover:
+            counts["pred_chars"] += end - start
+            counts["pred_chars_in_phi"] += _covered(start, end, gold_cover)
         counts["phi_free_docs"] += not gold
         counts["phi_free_docs_with_fp"] += not gold and bool(pred)
     return {k: counts[k] for k in _LEAK_COUNTS}
+
+
+def _leaks_a_character(span: Span, text: str | None, cover: list[tuple[int, int]]) -> bool:
+    """Whether a letter or digit of ``span`` stays visible; without the text, any uncovered character counts."""
+    if text is None:
+        return _covered(span.start, span.end, cover) < span.end - span.start
+    value = text[span.start : span.end]
+    title = _LEADING_TITLE.match(value)
+    start = span.start + (title.end() if title and title.end() < len(value) else 0)
+    visible = _uncovered(start, span.end, cover)
+    return any(ch.isalnum() for a, b in visible for ch in text[a:b])
+
+
+def _uncovered(start: int, end: int, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [start, end) outside the disjoint sorted ranges."""
+    parts: list[tuple[int, int]] = []
+    at = start
+    for s, e in ranges:
+        if e <= at or s >= end:
+            continue
+        if s > at:
+            parts.append((at, s))
+        at = max(at, e)
+    if at < end:
+        parts.append((at, end))
+    return parts
 
 
 def _union(spans: Iterable[Span]) -> list[tuple[int, int]]:
@@ -300,7 +354,11 @@ def format_report(report: Report) -> str:
         f"documents: {report.documents}",
         f"PHI character recall: {report.phi_char_recall:.3f}"
         f" ({report.phi_chars_covered}/{report.phi_chars} characters)",
-        f"leaked entities: {report.leaked_entities} of {report.gold_entities}",
+        f"PHI character precision: {report.phi_char_precision:.3f}"
+        f" ({report.pred_chars_in_phi}/{report.pred_chars} redacted characters)",
+        f"leaked entities (a letter or digit visible): {report.leaked_entities} of {report.gold_entities}"
+        f" ({report.leak_rate:.2%})",
+        f"entities not fully covered: {report.uncovered_entities} of {report.gold_entities}",
         f"PHI-free documents with a prediction: {report.phi_free_docs_with_fp} of {report.phi_free_docs}"
         f" ({report.phi_free_fp_rate:.3f})",
     ]

@@ -34,8 +34,14 @@ def _leak_lines(report: dict[str, Any]) -> str:
     return (
         f"- micro partial F1: {report['partial']['f1']:.3f}\n"
         f"- PHI character recall: {report['phi_char_recall']:.4f} (leak rate {1 - report['phi_char_recall']:.4f})\n"
-        f"- gold entities not fully covered: {report['leaked_entities']} of {report['gold_entities']}\n"
-        f"- PHI-free documents with any false positive: {report['phi_free_docs_with_fp']} of {report['phi_free_docs']}"
+        + (
+            f"- PHI character precision: {report['phi_char_precision']:.4f}\n"
+            f"- leaked entities (a letter or digit visible): {report['leaked_entities']} of {report['gold_entities']}\n"
+            f"- gold entities not fully covered: {report['uncovered_entities']} of {report['gold_entities']}\n"
+            if "uncovered_entities" in report  # reports before the visible-leak figure named this one leaked_entities
+            else f"- gold entities not fully covered: {report['leaked_entities']} of {report['gold_entities']}\n"
+        )
+        + f"- PHI-free documents with any false positive: {report['phi_free_docs_with_fp']} of {report['phi_free_docs']}"
     )
 
 

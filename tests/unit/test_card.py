@@ -40,7 +40,9 @@ TEST_METRICS = {"model": {
         "partial": scores(16, 0.625, 0.5, 0.5),
         "per_label": {"PERSON": {"strict": scores(8, 1.0, 0.875, 0.875)}, "DATE_TIME": {"strict": scores(8, 0.25, 0.125, 0.125)}},
         "phi_char_recall": 0.9875,
-        "leaked_entities": 2,
+        "uncovered_entities": 2,
+        "leaked_entities": 1,
+        "phi_char_precision": 0.96,
         "gold_entities": 16,
         "phi_free_docs_with_fp": 1,
         "phi_free_docs": 4,
@@ -100,6 +102,8 @@ def test_when_test_metrics_exist_then_the_card_has_per_label_scores_and_leaks(tm
     assert "- micro partial F1: 0.500" in card
     assert "- PHI character recall: 0.9875 (leak rate 0.0125)" in card
     assert "- gold entities not fully covered: 2 of 16" in card
+    assert "- leaked entities (a letter or digit visible): 1 of 16" in card
+    assert "- PHI character precision: 0.9600" in card
     assert "- PHI-free documents with any false positive: 1 of 4" in card
 
 

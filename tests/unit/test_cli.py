@@ -84,7 +84,7 @@ def test_when_a_gold_file_is_scored_against_itself_then_scores_are_perfect(runne
     assert result.exit_code == 0, result.output
     micro = next(line for line in result.output.splitlines() if line.startswith("micro"))
     assert micro.split()[1:] == ["2", "1.000", "1.000", "1.000", "1.000", "1.000", "1.000"]
-    assert "leaked entities: 0 of 2" in result.output
+    assert "leaked entities (a letter or digit visible): 0 of 2 (0.00%)" in result.output
 
 
 def test_when_eval_is_asked_for_json_then_the_report_parses(runner: CliRunner, tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_when_eval_is_asked_for_json_then_the_report_parses(runner: CliRunner, t
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["strict"]["precision"] == 1.0 and report["strict"]["recall"] == 0.5
-    assert report["leaked_entities"] == 1 and report["gold_entities"] == 2
+    assert report["uncovered_entities"] == 1 and report["gold_entities"] == 2
 
 
 def test_when_eval_gold_file_is_missing_then_usage_error(runner: CliRunner, tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def test_when_gold_is_scored_against_itself_then_everything_is_perfect() -> None
         "NAME": approx(1.0, 1.0, 1.0),
         "PHONE": approx(1.0, 1.0, 1.0),
     }
-    assert (report.leaked_entities, report.gold_entities, report.phi_char_recall) == (0, 2, 1.0)
+    assert (report.uncovered_entities, report.gold_entities, report.phi_char_recall) == (0, 2, 1.0)
     assert (report.phi_free_docs, report.phi_free_docs_with_fp, report.phi_free_fp_rate) == (1, 0, 0.0)
     assert report.documents == 2
 
@@ -46,7 +46,7 @@ def test_when_prediction_is_short_of_the_gold_boundary_then_strict_misses_and_pa
     assert scores(report.partial) == approx(0.5, 0.5, 0.5)
     # 3 of the 7 gold characters are covered; the entity is not wholly covered
     assert report.phi_char_recall == pytest.approx(3 / 7)
-    assert report.leaked_entities == 1
+    assert report.uncovered_entities == 1
 
 
 def test_when_label_is_wrong_then_no_credit_but_nothing_leaks() -> None:
@@ -56,14 +56,14 @@ def test_when_label_is_wrong_then_no_credit_but_nothing_leaks() -> None:
     # NAME: 1 gold, 0 predicted; DATE: 0 gold, 1 predicted; one side empty -> the undefined ratio is 0
     assert scores(report.per_label["NAME"].strict) == approx(0.0, 0.0, 0.0)
     assert scores(report.per_label["DATE"].strict) == approx(0.0, 0.0, 0.0)
-    assert (report.leaked_entities, report.phi_char_recall) == (0, 1.0)
+    assert (report.uncovered_entities, report.phi_char_recall) == (0, 1.0)
 
 
 def test_when_an_entity_is_missed_then_it_leaks_and_char_recall_is_the_covered_fraction() -> None:
     report = evaluate([doc("a", (0, 4, "NAME"), (10, 18, "PHONE"))], [doc("a", (0, 4, "NAME"))])
     # 1 correct of 1 predicted and 2 gold: P 1, R 1/2, F1 2/3
     assert scores(report.strict) == approx(1.0, 0.5, 2 / 3)
-    assert (report.leaked_entities, report.gold_entities) == (1, 2)
+    assert (report.uncovered_entities, report.gold_entities) == (1, 2)
     # 4 of 4 + 8 gold characters covered
     assert report.phi_char_recall == pytest.approx(4 / 12)
 
@@ -73,7 +73,7 @@ def test_when_one_prediction_covers_two_gold_entities_then_it_is_one_partial_and
     assert scores(report.strict) == approx(0.0, 0.0, 0.0)
     # one partial: P 0.5/1, R 0.5/2, F1 2 * 0.5 * 0.25 / 0.75 = 1/3
     assert scores(report.partial) == approx(0.5, 0.25, 1 / 3)
-    assert (report.leaked_entities, report.phi_chars, report.phi_char_recall) == (0, 9, 1.0)
+    assert (report.uncovered_entities, report.phi_chars, report.phi_char_recall) == (0, 9, 1.0)
 
 
 def test_when_a_phi_free_document_gets_a_prediction_then_it_counts_as_a_false_positive_document() -> None:
@@ -109,14 +109,14 @@ def test_when_labels_are_given_then_only_they_are_scored() -> None:
     assert list(report.per_label) == ["NAME"]
     assert scores(report.strict) == approx(1.0, 1.0, 1.0)
     # the PHONE gold span is out of scope, so nothing leaks
-    assert (report.gold_entities, report.leaked_entities) == (1, 0)
+    assert (report.gold_entities, report.uncovered_entities) == (1, 0)
 
 
 def test_when_a_gold_document_has_no_prediction_then_it_predicts_nothing() -> None:
     report = evaluate([doc("a", (0, 4, "NAME")), doc("b")], [])
     # 0 predicted, 1 gold: P undefined -> 0, R 0
     assert scores(report.strict) == approx(0.0, 0.0, 0.0)
-    assert (report.leaked_entities, report.phi_char_recall, report.phi_free_docs_with_fp) == (1, 0.0, 0)
+    assert (report.uncovered_entities, report.phi_char_recall, report.phi_free_docs_with_fp) == (1, 0.0, 0)
 
 
 def test_when_there_is_nothing_on_either_side_then_scores_are_one() -> None:
@@ -129,7 +129,7 @@ def test_when_there_is_nothing_on_either_side_then_scores_are_one() -> None:
 def test_when_spans_only_touch_then_they_do_not_overlap() -> None:
     report = evaluate([doc("a", (0, 5, "NAME"))], [doc("a", (5, 9, "NAME"))])
     assert scores(report.partial) == approx(0.0, 0.0, 0.0)
-    assert (report.leaked_entities, report.phi_char_recall) == (1, 0.0)
+    assert (report.uncovered_entities, report.phi_char_recall) == (1, 0.0)
 
 
 def test_when_a_long_gold_span_overlaps_by_one_character_then_it_is_partial() -> None:
@@ -148,7 +148,7 @@ def test_when_an_exact_and_a_partial_prediction_share_a_gold_span_then_the_exact
 def test_when_gold_spans_overlap_then_their_characters_count_once() -> None:
     report = evaluate([doc("a", (0, 6, "NAME"), (3, 9, "NAME"))], [doc("a", (0, 3, "DATE"))])
     # union of gold is [0, 9): 9 characters, 3 covered; neither entity wholly covered
-    assert (report.phi_chars, report.phi_chars_covered, report.leaked_entities) == (9, 3, 2)
+    assert (report.phi_chars, report.phi_chars_covered, report.uncovered_entities) == (9, 3, 2)
 
 
 def test_when_predictions_have_unknown_ids_then_the_error_counts_them_without_naming_them() -> None:
@@ -231,7 +231,8 @@ def test_format_report_shows_label_rows_then_micro_then_leak_figures() -> None:
     assert names == ["NAME", "PHONE", "micro"]
     micro = next(line for line in lines if line.startswith("micro"))
     assert micro.split() == ["micro", "2"] + ["1.000"] * 6
-    assert "leaked entities: 0 of 2" in lines
+    assert "leaked entities (a letter or digit visible): 0 of 2 (0.00%)" in lines
+    assert "entities not fully covered: 0 of 2" in lines
     assert "PHI-free documents with a prediction: 0 of 1 (0.000)" in lines
 
 
@@ -248,7 +249,43 @@ def test_to_dict_is_json_ready_and_carries_the_derived_figures() -> None:
     assert d["per_label"]["PHONE"]["strict"] == {
         "correct": 0, "partial": 0, "actual": 0, "possible": 1, "precision": 0.0, "recall": 0.0, "f1": 0.0,
     }
-    assert (d["leaked_entities"], d["gold_entities"], d["documents"]) == (1, 2, 1)
+    assert (d["uncovered_entities"], d["gold_entities"], d["documents"]) == (1, 2, 1)
     assert d["phi_char_recall"] == pytest.approx(1 / 3)
     assert d["phi_free_fp_rate"] == 0.0
     assert d["strict"]["recall"] == 0.5
+
+
+def _doc(text: str, *spans: tuple[int, int, str]) -> Document:
+    return Document("d", text, tuple(Span(*s) for s in spans))
+
+
+@pytest.mark.parametrize(
+    ("text", "gold", "pred", "leaked", "uncovered"),
+    [
+        # the title and the initial's period stay visible: not a leak, but not fully covered
+        ("Seen by Mr. James T. today", (8, 20, "PERSON"), [(12, 19, "PERSON")], 0, 1),
+        # one digit of the value visible: a leak
+        ("MRN 4471983", (4, 11, "MEDICAL_RECORD_NUMBER"), [(4, 10, "MEDICAL_RECORD_NUMBER")], 1, 1),
+        # only the surrounding parenthesis of a phone uncovered: not a leak
+        ("call (617) 555-0199", (5, 19, "PHONE_NUMBER"), [(6, 19, "PHONE_NUMBER")], 0, 1),
+        # nothing predicted: a leak
+        ("Dr. Patel", (0, 9, "PERSON"), [], 1, 1),
+        # a title alone covered leaves the name: a leak
+        ("Dr. Patel", (0, 9, "PERSON"), [(0, 3, "PERSON")], 1, 1),
+        # the label does not matter for leaks
+        ("in Fresno, CA", (3, 9, "LOCATION"), [(3, 9, "PERSON")], 0, 0),
+    ],
+)
+def test_when_characters_stay_visible_then_only_letters_and_digits_count_as_a_leak(
+    text: str, gold: tuple[int, int, str], pred: list[tuple[int, int, str]], leaked: int, uncovered: int
+) -> None:
+    report = evaluate([_doc(text, gold)], [_doc(text, *pred)])
+    assert (report.leaked_entities, report.uncovered_entities) == (leaked, uncovered)
+
+
+def test_when_predictions_cover_non_phi_then_character_precision_counts_the_excess() -> None:
+    text = "Pt John Doe seen today"
+    report = evaluate([_doc(text, (3, 11, "PERSON"))], [_doc(text, (0, 11, "PERSON"), (17, 22, "DATE_TIME"))])
+    # predicted characters: 11 + 5 = 16, of which 8 are PHI
+    assert (report.pred_chars, report.pred_chars_in_phi) == (16, 8)
+    assert report.phi_char_precision == 0.5
