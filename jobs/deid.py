@@ -9,7 +9,6 @@ Also runs as ``python jobs/deid.py ...`` (local Spark). See ``deid/spark/`` for 
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 # This file is named like the package; take its folder off the import path so `deid` is the library.
@@ -19,7 +18,7 @@ import click  # noqa: E402
 
 from deid.adapter import DEFAULT_ADAPTER  # noqa: E402
 from deid.logs import configure_logging  # noqa: E402
-from deid.redact import DEFAULT_POLICY  # noqa: E402
+from deid.redact import DEFAULT_POLICY, MissingKeyError  # noqa: E402
 from deid.spark import job  # noqa: E402
 from deid.spark.config import DEFAULT_JOB_CONFIG  # noqa: E402
 
@@ -47,23 +46,13 @@ def main(input_: str, verbose: bool, text_cols: tuple[str, ...], partition_by: t
     configure_logging(verbose)  # before anything imports vLLM
     try:
         plan = job.plan_run(job.JobArgs(input=input_, text_cols=text_cols, partition_by=partition_by, **options))  # type: ignore[arg-type]
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, FileNotFoundError, MissingKeyError) as error:  # bad input, settings, adapter or key
         raise click.ClickException(str(error)) from None
-
-    tasks: list[job.TaskMetrics] = []
-    started = time.perf_counter()
-    if plan.todo:
-        with job.spark_session(plan) as spark:
-            started = time.perf_counter()
-            notes = job.extract(spark, plan)
-            deidentified, metrics = job.transform(spark, notes, plan)
-            job.load(deidentified, plan)
-            tasks = metrics.value
-    report = job.finish(plan, tasks, time.perf_counter() - started)
-
+    report = job.run(plan)
     click.echo(report.summary())
-    if not report.complete:
-        raise click.ClickException("rows in and out differ; see the report")
+    failure = report.failure()
+    if failure:
+        raise click.ClickException(failure)
 
 
 if __name__ == "__main__":  # vLLM on CPU needs the guard in the driver script

@@ -14,7 +14,7 @@ from deid.conf import CONF_DIR
 from deid.inference.base import ENGINES
 
 DEFAULT_JOB_CONFIG = CONF_DIR / "job" / "local.yaml"
-_KEYS = {"master", "spark", "detector_batch_size", "engine", "detect"}
+_KEYS = {"master", "spark", "detector_batch_size", "engine", "detect", "max_error_share"}
 # Constructor arguments the job passes itself; a config may not set them.
 _ENGINE_ARGS_OWNED = {"self", "model_path", "adapter", "model", "tokenizer"}
 
@@ -34,10 +34,13 @@ class JobConfig:
     detector_batch_size: int = field(default=64, metadata={"help": "texts per detector call; enough windows to keep the engine full"})
     engine: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, metadata={"help": "engine kind -> constructor options"})
     detect: DetectConfig = field(default_factory=DetectConfig, metadata={"help": "windowing and fail-closed settings"})
+    max_error_share: float = field(default=0.0, metadata={"help": "share of rows with status error above which the job exits non-zero"})
 
     def __post_init__(self) -> None:
         if self.detector_batch_size < 1:
             raise ValueError(f"detector_batch_size must be at least 1, got {self.detector_batch_size}")
+        if not 0.0 <= self.max_error_share <= 1.0:
+            raise ValueError(f"max_error_share must be a share in [0, 1], got {self.max_error_share}")
         for kind, options in self.engine.items():
             if kind not in ENGINES:
                 raise ValueError(f"job config: unknown engine {kind!r} under 'engine'; expected one of {ENGINES}")
@@ -63,6 +66,8 @@ def job_config_from_dict(raw: Mapping[str, Any]) -> JobConfig:
         options["master"] = raw["master"]
     if "detector_batch_size" in raw:
         options["detector_batch_size"] = int(raw["detector_batch_size"])
+    if "max_error_share" in raw:
+        options["max_error_share"] = float(raw["max_error_share"])
     options["spark"] = {str(k): _spark_value(v) for k, v in (raw.get("spark") or {}).items()}
     options["engine"] = {str(k): dict(v or {}) for k, v in (raw.get("engine") or {}).items()}
     return JobConfig(**options)

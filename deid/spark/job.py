@@ -1,17 +1,23 @@
 """The Spark side of ``jobs/deid.py``: plan the run (no Spark), then extract, transform, load, finish.
 
 ``plan_run`` does everything that can fail early without starting Spark: it reads the job config,
-policy and model, lists the input, checks the columns, and asks the manifest which input units
-still need processing. The other steps take the plan.
+policy and model, lists the input and checks every file's schema, completes or removes what an
+earlier run left in the output's staging folder, and asks the manifest which input units still
+need processing. ``run`` takes the plan: extract, transform and load into the staging folder on
+Spark, then check the staged rows against the input by id, and publish only if they match.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import logging
 import os
+import posixpath
 import sys
+import time
 import uuid
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
@@ -19,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import smart_open
 import yaml
 
@@ -28,7 +36,7 @@ from deid.inference.base import ENGINES
 from deid.logs import ENGINE_LOG_ENVS
 from deid.redact import DEFAULT_POLICY, Policy, policy_from_dict, resolve_policy_path
 from deid.spark.batch import (
-    RUN_COL,
+    STATUS_COL,
     BatchSpec,
     DeidMapper,
     DetectorFactory,
@@ -38,23 +46,25 @@ from deid.spark.batch import (
     output_schema,
 )
 from deid.spark.config import DEFAULT_JOB_CONFIG, JobConfig, load_job_config
-from deid.spark.manifest import MANIFEST_NAME, Manifest, UnitRecord, fingerprint, read_manifest, settings_hash, write_manifest
-from deid.spark.report import REPORT_NAME, RunInfo, RunReport, build_report, write_report
+from deid.spark.manifest import MANIFEST_NAME, Manifest, UnitRecord, fingerprint, read_manifest, settings_hash
+from deid.spark.publish import Journal, discard, publish, recover, staging_uri
+from deid.spark.report import FAILED_REPORT_NAME, REPORT_NAME, RowCheck, RunInfo, RunReport, build_report
 from deid.spark.storage import (
-    STAGING_DIR,
+    ROOT_UNIT,
     WRITTEN_SCHEMA,
     ArrowReader,
     ArrowWriter,
     Chain,
     InputDataset,
-    count_rows,
     filesystem,
     is_s3,
     join,
     list_input,
     local_copy,
+    output_listing,
+    overlapping,
     plain_types,
-    publish,
+    write_atomic,
 )
 
 if TYPE_CHECKING:
@@ -98,8 +108,9 @@ class JobArgs:
             raise ValueError(f"detector must be one of {DETECTORS}, not {self.detector!r}")
         if self.io not in IO_MODES:
             raise ValueError(f"io must be one of {IO_MODES}, not {self.io!r}")
-        if self.input.rstrip("/") == self.output.rstrip("/"):
-            raise ValueError("input and output must be different locations")
+        if overlapping(self.input, self.output):
+            # Publishing replaces output files: an input inside the output (or the reverse) would be deleted or re-read.
+            raise ValueError("input and output overlap (one is, or lies inside, the other); give them separate locations")
 
 
 @dataclass(frozen=True)
@@ -171,9 +182,15 @@ def _output_partition_cols(args: JobArgs, dataset: InputDataset, out_schema: pa.
     return cols
 
 
-def _settings(args: JobArgs, config: JobConfig, partition_cols: tuple[str, ...]) -> dict[str, Any]:
-    """The settings that shape output rows; a change reprocesses every unit in an incremental run."""
+def _settings(args: JobArgs, config: JobConfig, partition_cols: tuple[str, ...], policy: Policy) -> dict[str, Any]:
+    """The settings that shape output rows; a change reprocesses every unit in an incremental run.
+
+    The policy file's hash is the manifest's; here are what the file does not hold: which secret
+    key it ran with (a fingerprint, never the key) and the Faker release that made the surrogates.
+    """
     return {
+        "key_fingerprint": policy.key_fingerprint,
+        "faker_version": importlib.metadata.version("faker"),
         "text_cols": args.text_cols,
         "patient_col": args.patient_col,
         "keep_values": args.keep_values,
@@ -219,10 +236,14 @@ def plan_run(args: JobArgs) -> Plan:
     )
     partition_cols = _output_partition_cols(args, dataset, output_schema(schema, batch))
 
-    settings_sha = settings_hash(_settings(args, config, partition_cols))
+    settings_sha = settings_hash(_settings(args, config, partition_cols, policy))
     records = _unit_records(dataset, UnitRecord(model_id, model_sha, policy_sha, settings_sha, "", run_id, 0))
     out_fs, out_path = filesystem(args.output)
+    recover(args.output)  # an earlier run's interrupted publish is completed, a dead run's staging removed
     manifest = read_manifest(out_fs, f"{out_path}/{MANIFEST_NAME}")
+    if manifest.units and not manifest.describes(output_listing(out_fs, out_path)):
+        log.warning("the manifest does not describe the output any more (files were deleted, added or changed); every unit is reprocessed")
+        manifest = Manifest()
     todo = tuple(u for u in dataset.units if not (args.incremental and manifest.is_current(u, records[u])))
     io = args.io if args.io != "auto" else ("arrow" if is_s3(args.input) or is_s3(args.output) else "spark")
     info = RunInfo(
@@ -326,31 +347,97 @@ def transform(spark: SparkSession, rows: Rows, plan: Plan) -> tuple[Rows, Accumu
     return Rows(rows.df.mapInArrow(mapper, from_arrow_schema(schema))), metrics
 
 
-def load(rows: Rows, plan: Plan) -> None:
-    """Write Parquet, replacing the output partitions this run wrote (all data when unpartitioned)."""
+@dataclass(frozen=True)
+class Staged:
+    """The data files a run's tasks wrote under its staging folder."""
+
+    uri: str
+    files: tuple[str, ...]  # relative to ``uri``, and so to the output once published
+
+
+def load(rows: Rows, plan: Plan) -> Staged:
+    """Write the rows as Parquet under the run's staging folder; the output itself is not touched (see ``run``)."""
+    staging = staging_uri(plan.args.output, plan.info.run_id)
+    fs, root = filesystem(staging)
     if not rows.pending:
-        writer = rows.df.write.mode("overwrite")
+        writer = rows.df.write.mode("errorifexists")
         if plan.partition_cols:
-            writer = writer.option("partitionOverwriteMode", "dynamic").partitionBy(*plan.partition_cols)
-        writer.parquet(plan.args.output)
-        return
+            writer = writer.partitionBy(*plan.partition_cols)
+        writer.parquet(staging)
+        return Staged(staging, tuple(sorted(output_listing(fs, root))))
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    staging = join(plan.args.output, STAGING_DIR, plan.info.run_id)
     schema = output_schema(plan.input_schema, plan.batch)
     writer = ArrowWriter(staging, schema, plan.partition_cols, plan.info.run_id)
     written = rows.df.mapInArrow(Chain((*rows.pending, writer)), from_arrow_schema(WRITTEN_SCHEMA)).collect()
-    publish(staging, plan.args.output, [row.path for row in written], bool(plan.partition_cols))
+    return Staged(staging, tuple(sorted(posixpath.relpath(row.path, root) for row in written)))
 
 
-def finish(plan: Plan, tasks: list[TaskMetrics], seconds: float) -> RunReport:
-    """Count the rows written, write the report, and record the processed units in the manifest if complete."""
-    rows_out = count_rows(plan.args.output, RUN_COL, plan.info.run_id) if plan.todo else 0
-    report = build_report(plan.info, plan.rows_in, rows_out, seconds, tasks)
-    write_report(join(plan.args.output, REPORT_NAME), report)
+def check_rows(plan: Plan, staged: Staged) -> RowCheck:
+    """The staged rows against the input rows of the processed units, by id; read with pyarrow on the driver.
+
+    The ids pass through the driver's memory (a count per distinct id), never into a log or the report.
+    """
+    id_col = plan.args.id_col
+    wanted = Counter(plan.dataset.dataset(plan.todo).to_table(columns=[id_col]).column(id_col).to_pylist())
+    fs, root = filesystem(staged.uri)
+    paths = [f"{root}/{f}" for f in staged.files]
+    out = ds.dataset(paths, filesystem=fs, format="parquet", partitioning="hive", partition_base_dir=root).to_table(columns=[id_col, STATUS_COL])
+    got = Counter(out.column(id_col).to_pylist())
+    return RowCheck(
+        rows_out=out.num_rows,
+        rows_error=pc.sum(pc.equal(out.column(STATUS_COL), "error")).as_py() or 0,
+        ids_missing=sum((wanted - got).values()),
+        ids_unexpected=sum((got - wanted).values()),
+        duplicate_ids_in_input=sum(n - 1 for n in wanted.values()),
+    )
+
+
+def _replaced_folders(files: tuple[str, ...], partitioned: bool) -> tuple[str, ...]:
+    """The output folders a publish replaces: those of the partitions written, or the whole output."""
+    return tuple(sorted({posixpath.dirname(f) for f in files})) if partitioned else (ROOT_UNIT,)
+
+
+def run(plan: Plan) -> RunReport:
+    """Process the plan's units on Spark and publish them if every input row was staged exactly once.
+
+    A run whose rows do not match the input by id publishes nothing (its staging is deleted, its
+    report goes to ``_deid_report.failed.json``). A run with more error rows than ``max_error_share``
+    publishes (those rows are withheld), but leaves its units out of the manifest so that the next
+    ``--incremental`` run retries them; ``RunReport.failure`` then says why the job must fail.
+    """
+    tasks: list[TaskMetrics] = []
+    staged: Staged | None = None
+    started = time.perf_counter()
+    if plan.todo:
+        with spark_session(plan) as spark:
+            started = time.perf_counter()
+            rows, metrics = transform(spark, extract(spark, plan), plan)
+            staged = load(rows, plan)
+            tasks = metrics.value
+    check = check_rows(plan, staged) if staged is not None else RowCheck()
+    report = build_report(plan.info, plan.rows_in, check, time.perf_counter() - started, tasks, plan.config.max_error_share)
+    fs, out_root = filesystem(plan.args.output)
+    if staged is None:  # every unit current: nothing to publish, the output is this run's result
+        report = replace(report, published=True)
+        fs.create_dir(out_root, recursive=True)
+        write_atomic(fs, f"{out_root}/{REPORT_NAME}", (report.to_json() + "\n").encode("utf-8"))
+        return report
     if not report.complete:
-        log.error("run %s wrote %d rows for %d input rows; the manifest is left as it was", plan.info.run_id, rows_out, plan.rows_in)
-    elif plan.todo:
-        fs, path = filesystem(join(plan.args.output, MANIFEST_NAME))
-        write_manifest(fs, path, plan.manifest.updated({u: plan.records[u] for u in plan.todo}))
+        log.error("run %s: the staged rows are not the input rows by id; nothing is published", plan.info.run_id)
+        discard(fs, filesystem(staged.uri)[1])
+        write_atomic(fs, f"{out_root}/{FAILED_REPORT_NAME}", (report.to_json() + "\n").encode("utf-8"))
+        return report
+    done = {u: plan.records[u] for u in plan.todo}
+    manifest = plan.manifest.without(plan.todo) if report.too_many_errors else plan.manifest.updated(done)
+    report = replace(report, published=True)
+    journal = Journal(
+        run_id=plan.info.run_id,
+        files=staged.files,
+        replace=_replaced_folders(staged.files, bool(plan.partition_cols)),
+        units={u: asdict(r) for u, r in manifest.units.items()},
+        report_name=REPORT_NAME,
+        report=report.to_dict(),
+    )
+    publish(plan.args.output, journal)
     return report

@@ -6,10 +6,9 @@ also moves through pyarrow, and never through the driver:
 
 - extract: one Spark task per input file; ``ArrowReader`` reads that file from S3 in the task.
 - load: ``ArrowWriter`` writes each task's output batches as Parquet under
-  ``<output>/_deid_staging/<run id>/``; only after every task succeeded does the driver ``publish``
-  them: the output partitions they belong to (or the whole output, when it is not partitioned) are
-  emptied and the staged files moved in. A run that fails leaves the old output as it was, plus a
-  staging folder that Spark and pyarrow readers ignore (its name starts with ``_``).
+  ``<output>/_deid_staging/<run id>/``; with ``--io spark`` Spark's own writer writes there. Only
+  after every task succeeded and the rows were checked does the driver publish them
+  (``deid.spark.publish``, crash-safe).
 
 Reading, de-identifying and writing run as one function per task (``Chain``), in one
 ``mapInArrow``: each ``mapInArrow`` in a stage takes its own Python worker from the pool, so three
@@ -27,6 +26,7 @@ import hashlib
 import os
 import posixpath
 import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -70,6 +70,21 @@ def _s3() -> pafs.S3FileSystem:
     if region:
         options["region"] = region
     return pafs.S3FileSystem(**options)
+
+
+def location(uri: str) -> str:
+    """A canonical name for where ``uri`` points: ``s3://bucket/key`` for ``s3://`` and ``s3a://``, else the resolved local path."""
+    parsed = urlparse(uri)
+    if parsed.scheme in S3_SCHEMES:
+        return "s3://" + posixpath.normpath(f"{parsed.netloc}/{parsed.path.lstrip('/')}").rstrip("/")
+    _, path = filesystem(uri)
+    return path
+
+
+def overlapping(a: str, b: str) -> bool:
+    """Whether two locations are the same or one lies inside the other."""
+    la, lb = location(a), location(b)
+    return la == lb or lb.startswith(la.rstrip("/") + "/") or la.startswith(lb.rstrip("/") + "/")
 
 
 def join(uri: str, *parts: str) -> str:
@@ -125,11 +140,27 @@ class InputDataset:
         return ds.dataset(self.files(units), filesystem=fs, format="parquet", partitioning=partitioning, partition_base_dir=self.root)
 
     def schema(self) -> pa.Schema:
-        """The unified schema of all files, partition columns last, large string types made plain."""
-        return plain_types(self.dataset(self.units).schema)
+        """The schema of the input, partition columns last, large string types made plain; every file is checked
+        against it here, so that a file with another column type fails now, by name, and not inside a task
+        (where pyarrow's cast error quotes the offending value)."""
+        import pyarrow.parquet as pq
+
+        schema = plain_types(self.dataset(self.units).schema)
+        fs, _ = filesystem(self.uri)
+        for unit in self.units:
+            for f in self.units[unit]:
+                for field_ in plain_types(pq.read_schema(f.path, filesystem=fs)):
+                    if field_.name in schema.names and not schema.field(field_.name).type.equals(field_.type):
+                        raise ValueError(
+                            f"input file {self.relative(f)}: column {field_.name!r} has type {field_.type}, where the "
+                            f"input's schema (from its first file) has {schema.field(field_.name).type}; "
+                            "rewrite the file with the same column types as the others"
+                        )
+        return schema
 
 
-def _hidden(relative: str) -> bool:
+def hidden(relative: str) -> bool:
+    """Whether Spark and pyarrow readers skip this path (a part starting with ``_`` or ``.``)."""
     return any(part.startswith(("_", ".")) for part in relative.split("/"))
 
 
@@ -145,7 +176,7 @@ def list_input(uri: str) -> InputDataset:
     units: dict[str, list[InputFile]] = {}
     for f in fs.get_file_info(pafs.FileSelector(path, recursive=True)):
         relative = posixpath.relpath(f.path, path)
-        if f.type == pafs.FileType.File and not _hidden(relative):
+        if f.type == pafs.FileType.File and not hidden(relative):
             unit = posixpath.dirname(relative) or ROOT_UNIT
             units.setdefault(unit, []).append(InputFile(f.path, f.size or 0, f.mtime_ns or 0))
     if not units:
@@ -169,17 +200,6 @@ def plain_types(schema: pa.Schema) -> pa.Schema:
     """``large_string``/``large_binary`` as ``string``/``binary``, the types Spark hands to Python."""
     plain = {pa.large_string(): pa.string(), pa.large_binary(): pa.binary()}
     return pa.schema([f.with_type(plain.get(f.type, f.type)) for f in schema])
-
-
-def count_rows(uri: str, run_id_col: str | None = None, run_id: str | None = None) -> int:
-    """Rows in a Parquet dataset (footers only), or only those with ``run_id_col == run_id``."""
-    fs, path = filesystem(uri)
-    if fs.get_file_info(path).type == pafs.FileType.NotFound:
-        return 0
-    data = ds.dataset(path, filesystem=fs, format="parquet", partitioning="hive")
-    if run_id_col is None:
-        return data.count_rows()
-    return data.count_rows(filter=ds.field(run_id_col) == run_id)
 
 
 # --- Arrow reader and writer for mapInArrow -----------------------------------------------------
@@ -207,7 +227,12 @@ class ArrowReader:
                 data = ds.dataset(
                     [path], schema=self.schema, filesystem=fs, format="parquet", partitioning=partitioning, partition_base_dir=self.root
                 )
-                yield from data.to_batches(batch_size=self.batch_rows)
+                try:
+                    yield from data.to_batches(batch_size=self.batch_rows)
+                except (pa.ArrowException, OSError) as error:
+                    # pyarrow's message can quote a value from the file: only the file and the error type go on.
+                    where = posixpath.relpath(path, self.root)
+                    raise RuntimeError(f"reading input file {where} failed ({type(error).__name__}); its data was not logged") from None
 
 
 @dataclass(frozen=True)
@@ -230,17 +255,20 @@ class ArrowWriter:
         part = context.partitionId() if context is not None else 0
         fs, root = filesystem(self.staging)
         written: list[tuple[str, int]] = []
-        ds.write_dataset(
-            (b.cast(self.schema) for b in batches),
-            root,
-            schema=self.schema,
-            format="parquet",
-            partitioning=_partitioning(self.schema, self.partition_cols),
-            basename_template=f"part-{part:05d}-{self.run_id}-{{i}}.parquet",
-            filesystem=fs,
-            existing_data_behavior="overwrite_or_ignore",
-            file_visitor=lambda f: written.append((f.path, f.metadata.num_rows)),
-        )
+        try:
+            ds.write_dataset(
+                (b.cast(self.schema) for b in batches),
+                root,
+                schema=self.schema,
+                format="parquet",
+                partitioning=_partitioning(self.schema, self.partition_cols),
+                basename_template=f"part-{part:05d}-{self.run_id}-{{i}}.parquet",
+                filesystem=fs,
+                existing_data_behavior="overwrite_or_ignore",
+                file_visitor=lambda f: written.append((f.path, f.metadata.num_rows)),
+            )
+        except (pa.ArrowException, OSError) as error:
+            raise RuntimeError(f"writing the staged output of task {part} failed ({type(error).__name__}); its data was not logged") from None
         yield pa.RecordBatch.from_pylist([{"path": p, "rows": n} for p, n in written], schema=WRITTEN_SCHEMA)
 
 
@@ -256,28 +284,19 @@ class Chain:
         yield from batches
 
 
-def publish(staging: str, output: str, written: list[str], partitioned: bool) -> None:
-    """Move staged files into ``output``, replacing the partitions they belong to (all data when unpartitioned)."""
-    fs, stage_root = filesystem(staging)
-    _, out_root = filesystem(output)
-    relatives = [posixpath.relpath(p, stage_root) for p in written]
-    if partitioned:
-        for folder in sorted({posixpath.dirname(r) for r in relatives}):
-            fs.delete_dir_contents(f"{out_root}/{folder}", missing_dir_ok=True)
-    else:
-        for entry in fs.get_file_info(pafs.FileSelector(out_root, allow_not_found=True)):
-            if posixpath.basename(entry.path).startswith(("_", ".")):
-                continue
-            if entry.type == pafs.FileType.Directory:
-                fs.delete_dir(entry.path)
-            else:
-                fs.delete_file(entry.path)
-    for relative in relatives:
-        target = f"{out_root}/{relative}"
-        fs.create_dir(posixpath.dirname(target), recursive=True)
-        fs.move(f"{stage_root}/{relative}", target)
-    if fs.get_file_info(stage_root).type == pafs.FileType.Directory:
-        fs.delete_dir(stage_root)
-    parent = posixpath.dirname(stage_root)  # the staging folder goes once no run is using it
-    if fs.get_file_info(parent).type == pafs.FileType.Directory and not fs.get_file_info(pafs.FileSelector(parent)):
-        fs.delete_dir(parent)
+def write_atomic(fs: pafs.FileSystem, path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader sees the old content or the new, never a part."""
+    temporary = f"{posixpath.dirname(path)}/_tmp-{uuid.uuid4().hex}-{posixpath.basename(path)}"
+    with fs.open_output_stream(temporary) as f:
+        f.write(data)
+    fs.move(temporary, path)
+
+
+def output_listing(fs: pafs.FileSystem, root: str) -> dict[str, int]:
+    """Every data file of the output (hidden names skipped), relative path -> size in bytes."""
+    listing: dict[str, int] = {}
+    for info in fs.get_file_info(pafs.FileSelector(root, recursive=True, allow_not_found=True)):
+        relative = posixpath.relpath(info.path, root)
+        if info.type == pafs.FileType.File and not hidden(relative):
+            listing[relative] = info.size or 0
+    return listing

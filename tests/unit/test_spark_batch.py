@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,9 +27,10 @@ from deid.spark.batch import (
     output_schema,
 )
 from deid.spark.config import job_config_from_dict
-from deid.spark.manifest import Manifest, UnitRecord, fingerprint, read_manifest, write_manifest
-from deid.spark.report import RunInfo, build_report
-from deid.spark.storage import ROOT_UNIT, ArrowWriter, list_input, publish
+from deid.spark.manifest import Manifest, UnitRecord, fingerprint, read_manifest
+from deid.spark.publish import JOURNAL_NAME, Journal, publish, recover
+from deid.spark.report import RowCheck, RunInfo, build_report
+from deid.spark.storage import ROOT_UNIT, ArrowReader, ArrowWriter, list_input, overlapping, write_atomic
 
 HIPAA = load_entity_set("hipaa")
 POLICY = load_policy("safe_harbor")
@@ -253,7 +254,7 @@ def test_report_counts_statuses_and_entities_and_holds_no_phi():
     sink = Sink()
     texts = [f"{FAKE_NAME}, SSN {SSN}, seen", FAKE_NAME, None]
     list(DeidMapper(PATTERNS, POLICY, spec(keep_values=True), sink)(iter([batch(note=texts)])))
-    report = build_report(INFO, rows_in=3, rows_out=3, seconds=2.0, tasks=sink.tasks)
+    report = build_report(INFO, rows_in=3, check=RowCheck(rows_out=3), seconds=2.0, tasks=sink.tasks)
     dumped = report.to_json() + report.summary()
     for phi in (FAKE_NAME, "Zebulon", "Quakenbush", SSN):
         assert phi not in dumped
@@ -262,10 +263,31 @@ def test_report_counts_statuses_and_entities_and_holds_no_phi():
     assert (d["rows_in"], d["rows_out"], d["complete"], d["documents_per_s"]) == (3, 3, True, 1.5)
 
 
-def test_when_rows_out_differ_from_rows_in_then_report_is_incomplete():
-    report = build_report(INFO, rows_in=3, rows_out=2, seconds=1.0, tasks=[])
+@pytest.mark.parametrize(
+    "check",
+    [
+        pytest.param(RowCheck(rows_out=2, ids_missing=1), id="one_row_lost"),
+        pytest.param(RowCheck(rows_out=3, ids_missing=1, ids_unexpected=1), id="one_lost_one_duplicated_same_count"),
+    ],
+)
+def test_when_output_ids_are_not_the_input_ids_then_report_is_incomplete_even_if_counts_agree(check):
+    report = build_report(INFO, rows_in=3, check=check, seconds=1.0, tasks=[])
     assert not report.complete
-    assert "ROW COUNTS DIFFER" in report.summary()
+    assert "ROWS DIFFER BY ID" in report.summary()
+    assert "nothing was published" in report.failure()
+
+
+def test_when_error_rows_exceed_the_allowed_share_then_the_report_says_how_many_and_why():
+    check = RowCheck(rows_out=200, rows_error=3)
+    assert build_report(INFO, 200, check, 1.0, [], max_error_share=0.02).failure() is None
+    failure = build_report(INFO, 200, check, 1.0, [], max_error_share=0.01).failure()
+    assert "3 of 200 rows (1.50%) have status error" in failure and "max_error_share" in failure
+    assert build_report(INFO, 200, check, 1.0, []).too_many_errors  # the default allows none
+
+
+def test_report_counts_duplicate_input_ids():
+    d = json.loads(build_report(INFO, 4, RowCheck(rows_out=4, duplicate_ids_in_input=2), 1.0, []).to_json())
+    assert (d["duplicate_ids_in_input"], d["complete"]) == (2, True)
 
 
 # --- manifest ---------------------------------------------------------------------------------------
@@ -296,14 +318,29 @@ def test_manifest_round_trips_through_a_file_and_a_missing_one_is_empty(tmp_path
     fs = pafs.LocalFileSystem()
     path = str(tmp_path / "_deid_manifest.json")
     assert read_manifest(fs, path) == Manifest()
-    manifest = Manifest().updated({"year=2021": RECORD}).updated({ROOT_UNIT: RECORD})
-    write_manifest(fs, path, manifest)
+    manifest = Manifest(output={"year=2021/a.parquet": 10}).updated({"year=2021": RECORD}).updated({ROOT_UNIT: RECORD})
+    write_atomic(fs, path, manifest.to_json().encode())
     assert read_manifest(fs, path) == manifest
+    assert [p.name for p in tmp_path.iterdir()] == ["_deid_manifest.json"]  # no temporary left
 
 
-def test_when_manifest_has_another_version_then_reading_fails_with_a_fix():
-    with pytest.raises(ValueError, match="delete it to reprocess"):
-        Manifest.from_json(json.dumps({"version": 99, "units": {}}))
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b'{"version": 2, "units": {"a": {', id="cut_short"),
+        pytest.param(b"\xff\xfe garbage", id="not_utf8"),
+        pytest.param(json.dumps({"version": 99, "units": {}}).encode(), id="other_version"),
+        pytest.param(json.dumps({"version": 2, "units": {"a": {"rows": 1}}, "output": {}}).encode(), id="record_fields_missing"),
+        pytest.param(b"[]", id="not_an_object"),
+    ],
+)
+def test_when_manifest_is_corrupt_then_the_error_names_it_and_says_how_to_recover(tmp_path: Path, content: bytes):
+    path = tmp_path / "_deid_manifest.json"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="Delete it to have the next run treat every input partition as new") as error:
+        read_manifest(pafs.LocalFileSystem(), str(path))
+    assert str(path) in str(error.value)
+    assert "Traceback" not in str(error.value)
 
 
 def test_fingerprint_ignores_order_and_sees_changed_files():
@@ -366,18 +403,133 @@ def test_when_input_mixes_partitioned_and_loose_files_then_listing_fails(tmp_pat
         list_input(str(tmp_path))
 
 
-def test_publish_replaces_only_the_partitions_written(tmp_path: Path):
-    out, staging = tmp_path / "out", tmp_path / "out" / "_deid_staging" / "run-2"
+def _stage(out: Path, run_id: str, year_notes: dict[int, list[str]]) -> Journal:
+    """Stage one file per year under the run's staging folder, as the ArrowWriter does; the journal that publishes them."""
+    staging = out / "_deid_staging" / run_id
+    schema = pa.schema([("note", pa.string()), ("year", pa.int32())])
+    writer = ArrowWriter(str(staging), schema, ("year",), run_id)
+    rows = [(n, y) for y, notes in year_notes.items() for n in notes]
+    batch_ = pa.RecordBatch.from_pydict({"note": [n for n, _ in rows], "year": [y for _, y in rows]}, schema=schema)
+    [written] = list(writer(iter([batch_])))
+    files = tuple(sorted(str(Path(p).relative_to(staging)) for p in written.column("path").to_pylist()))
+    folders = tuple(sorted({str(Path(f).parent) for f in files}))
+    return Journal(run_id, files, folders, {"year=2022": asdict(RECORD)}, "_deid_report.json", {"run_id": run_id})
+
+
+def _data(out: Path) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.parquet") if not p.relative_to(out).as_posix().startswith("_"))
+
+
+def _old_output(out: Path) -> None:
     for part in ("year=2021", "year=2022"):
         (out / part).mkdir(parents=True)
         pq.write_table(pa.table({"note": ["old"]}), out / part / "old.parquet")
-    schema = pa.schema([("note", pa.string()), ("year", pa.int32())])
-    writer = ArrowWriter(str(staging), schema, ("year",), "run-2")
-    [written] = list(writer(iter([pa.RecordBatch.from_pydict({"note": ["new", "new"], "year": [2022, 2022]}, schema=schema)])))
-    assert written.column("rows").to_pylist() == [2]
-    publish(str(staging), str(out), written.column("path").to_pylist(), partitioned=True)
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.parquet")) == [
-        "year=2021/old.parquet",
-        "year=2022/part-00000-run-2-0.parquet",
-    ]
-    assert not staging.exists()
+
+
+def test_publish_replaces_only_the_partitions_written_and_then_writes_manifest_and_report(tmp_path: Path):
+    out = tmp_path / "out"
+    _old_output(out)
+    journal = _stage(out, "run-2", {2022: ["new", "new"]})
+    publish(str(out), journal)
+    assert _data(out) == ["year=2021/old.parquet", "year=2022/part-00000-run-2-0.parquet"]
+    assert not (out / "_deid_staging").exists()
+    manifest = read_manifest(pafs.LocalFileSystem(), str(out / "_deid_manifest.json"))
+    assert manifest.units == {"year=2022": RECORD}
+    assert set(manifest.output) == set(_data(out))
+    assert json.loads((out / "_deid_report.json").read_text()) == {"run_id": "run-2"}
+
+
+def test_when_publish_crashes_midway_then_the_old_output_is_intact_and_the_next_run_completes_it(tmp_path: Path, monkeypatch):
+    out = tmp_path / "out"
+    _old_output(out)
+    journal = _stage(out, "run-2", {2021: ["new"], 2022: ["new"]})
+    class CrashAfterOneMove:
+        """The local filesystem, except that moving a second staged data file fails (the machine dies)."""
+
+        def __init__(self) -> None:
+            self.fs, self.moves = pafs.LocalFileSystem(), 0
+
+        def __getattr__(self, name: str):
+            return getattr(self.fs, name)
+
+        def move(self, src: str, dest: str) -> None:
+            if "/_tmp-" not in src:
+                self.moves += 1
+                if self.moves > 1:
+                    raise OSError("power cut")
+            self.fs.move(src, dest)
+
+    monkeypatch.setattr("deid.spark.publish.filesystem", lambda uri: (CrashAfterOneMove(), str(out)))
+    with pytest.raises(OSError, match="power cut"):
+        publish(str(out), journal)
+    monkeypatch.undo()
+    assert {"year=2021/old.parquet", "year=2022/old.parquet"} <= set(_data(out))  # nothing old deleted yet
+    assert (out / "_deid_staging" / "run-2" / JOURNAL_NAME).is_file()
+    assert not (out / "_deid_manifest.json").exists()
+    assert recover(str(out)) == ["completed the interrupted publish of run run-2 (2 files)"]
+    assert _data(out) == ["year=2021/part-00000-run-2-0.parquet", "year=2022/part-00000-run-2-0.parquet"]
+    assert not (out / "_deid_staging").exists()
+    assert read_manifest(pafs.LocalFileSystem(), str(out / "_deid_manifest.json")).describes(
+        {f: (out / f).stat().st_size for f in _data(out)}
+    )
+
+
+def test_when_a_run_died_before_publishing_then_the_next_run_deletes_its_staging_and_keeps_the_output(tmp_path: Path):
+    out = tmp_path / "out"
+    _old_output(out)
+    _stage(out, "run-dead", {2022: ["raw text that must not stay"]})
+    assert recover(str(out)) == ["deleted the staging folder of run run-dead, which failed or was killed before publishing"]
+    assert not (out / "_deid_staging").exists()
+    assert _data(out) == ["year=2021/old.parquet", "year=2022/old.parquet"]
+
+
+def test_when_files_change_after_the_manifest_then_it_no_longer_describes_the_output():
+    manifest = Manifest({"year=2022": RECORD}, {"year=2022/a.parquet": 10})
+    assert manifest.describes({"year=2022/a.parquet": 10})
+    assert not manifest.describes({})  # a partition folder deleted by hand
+    assert not manifest.describes({"year=2022/a.parquet": 10, "year=2023/b.parquet": 5})
+    assert not manifest.describes({"year=2022/a.parquet": 11})
+
+
+# --- locations and inputs that must be refused -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "overlap"),
+    [
+        pytest.param("x", "./x", True, id="dot_slash"),
+        pytest.param("x", "x/", True, id="trailing_slash"),
+        pytest.param("data/in", "data", True, id="input_inside_output"),
+        pytest.param("data", "data/out", True, id="output_inside_input"),
+        pytest.param("data/in", "data/../data/in/sub", True, id="dot_dot"),
+        pytest.param("s3://b/in", "s3a://b/in/", True, id="s3_and_s3a"),
+        pytest.param("s3://b/notes", "s3://b/notes/out", True, id="s3_inside"),
+        pytest.param("data/in", "data/out", False, id="siblings"),
+        pytest.param("data/in", "data/in2", False, id="common_prefix_only"),
+        pytest.param("s3://b/in", "s3://c/in", False, id="other_bucket"),
+    ],
+)
+def test_overlapping_locations_are_seen_through_spelling(a: str, b: str, overlap: bool, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert overlapping(a, b) is overlap
+    assert overlapping(b, a) is overlap
+
+
+def test_when_a_later_input_file_has_another_column_type_then_listing_fails_naming_file_and_column_only(tmp_path: Path):
+    canary = "CANARY-4417-value"
+    pq.write_table(pa.table({"id": pa.array([1], pa.int64()), "note": ["a"]}), tmp_path / "a.parquet")
+    pq.write_table(pa.table({"id": [canary], "note": ["b"]}), tmp_path / "b.parquet")
+    with pytest.raises(ValueError, match=r"input file b.parquet: column 'id' has type string") as error:
+        list_input(str(tmp_path)).schema()
+    assert canary not in str(error.value)
+
+
+def test_when_reading_a_file_fails_in_a_task_then_the_error_names_the_file_but_not_its_values(tmp_path: Path):
+    canary = "CANARY-5521-value"
+    pq.write_table(pa.table({"id": [canary], "note": ["b"]}), tmp_path / "b.parquet")
+    schema = pa.schema([("id", pa.int64()), ("note", pa.string())])
+    reader = ArrowReader(str(tmp_path), str(tmp_path), schema, (), 100)
+    with pytest.raises(RuntimeError, match="reading input file b.parquet failed") as error:
+        list(reader(iter([pa.RecordBatch.from_pydict({"path": [str(tmp_path / "b.parquet")]})])))
+    assert canary not in str(error.value)
+    assert error.value.__cause__ is None and error.value.__suppress_context__
