@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -26,6 +27,10 @@ def split_windows(text: str, max_chars: int, overlap: int) -> list[Window]:
     the others of at most ``max_chars - overlap``), ending on sentence boundaries where possible (else on word boundaries, else anywhere); each
     window after the first then reaches back into the previous piece by up to ``overlap``
     characters, starting on a sentence or word boundary where one lies in that reach.
+
+    Time is linear in the text's length (boundaries are found by bisection, never by a scan of all
+    of them per window), so a 5 MB note with a line break every 10 characters is no slower per
+    character than a short one.
     """
     if max_chars < 1 or not 0 <= overlap < max_chars:
         raise ValueError("need max_chars >= 1 and 0 <= overlap < max_chars")
@@ -45,7 +50,7 @@ def _pack(text: str, cuts: list[int], first: int, budget: int) -> list[tuple[int
     start = 0
     while start < len(text):
         limit = min(start + (budget if pieces else first), len(text))
-        end = limit if limit == len(text) else max((c for c in cuts if start < c <= limit), default=0)
+        end = limit if limit == len(text) else _last_cut(cuts, start, limit)
         if end == 0:
             space = text.rfind(" ", start + 1, limit)
             end = space + 1 if space > start else limit
@@ -54,17 +59,24 @@ def _pack(text: str, cuts: list[int], first: int, budget: int) -> list[tuple[int
     return pieces
 
 
+def _last_cut(cuts: list[int], start: int, limit: int) -> int:
+    """The last cut point in ``(start, limit]``, or 0 if there is none."""
+    i = bisect.bisect_right(cuts, limit) - 1
+    return cuts[i] if i >= 0 and cuts[i] > start else 0
+
+
 def _reach_back(text: str, cuts: list[int], start: int, lowest: int) -> int:
     """Where a window starts: the earliest sentence start, else word start, in ``[lowest, start)``.
 
     A piece that begins on a boundary keeps its start when no boundary is in reach (no window starts
     inside a word); a piece that had to be cut inside a word reaches back to ``lowest`` regardless.
     """
-    sentence = [c for c in cuts if lowest <= c < start]
-    if sentence:
-        return sentence[0]
+    i = bisect.bisect_left(cuts, lowest)
+    if i < len(cuts) and cuts[i] < start:
+        return cuts[i]
     space = text.find(" ", max(lowest - 1, 0), start - 1)
     if space != -1 and space + 1 >= lowest:
         return space + 1
-    on_boundary = start in cuts or text[start - 1].isspace()
+    j = bisect.bisect_left(cuts, start)
+    on_boundary = (j < len(cuts) and cuts[j] == start) or text[start - 1].isspace()
     return start if on_boundary else lowest

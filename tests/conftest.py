@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -45,3 +46,27 @@ def tiny_entities_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("entities") / "tiny.yaml"
     path.write_text(TINY_ENTITIES_YAML, encoding="utf-8")
     return path
+
+
+def _bytecodes(call: Any) -> int:
+    """Python bytecode instructions executed by ``call()``: a count of work that no clock or load can disturb."""
+    count = 0
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        frame.f_trace_opcodes = True
+        count += event == "opcode"
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        call()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+@pytest.fixture(scope="session")
+def bytecodes() -> Any:
+    """``bytecodes(call)``: instructions ``call()`` executes. Tests compare two input sizes to tell linear from quadratic work."""
+    return _bytecodes

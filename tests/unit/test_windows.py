@@ -121,3 +121,14 @@ MERGE_CASES = [
 @pytest.mark.parametrize(("spans", "expected"), MERGE_CASES)
 def test_when_spans_are_merged_then_overlaps_become_one_span(spans: list[Span], expected: list[Span]) -> None:
     assert unite_overlapping(spans) == expected
+
+
+def _hostile(chars: int) -> str:
+    """A note with a line break every 10 characters: a sentence boundary at every 10th offset."""
+    return ("x" * 9 + "\n") * (chars // 10)
+
+
+def test_when_a_note_breaks_lines_every_10_characters_then_windowing_work_grows_linearly(bytecodes) -> None:  # noqa: ANN001
+    small = bytecodes(lambda: split_windows(_hostile(20_000), 1200, 150))
+    large = bytecodes(lambda: split_windows(_hostile(80_000), 1200, 150))
+    assert large < 5 * small  # 4x the text: linear work is about 4x; scanning every boundary per window was about 16x
