@@ -180,10 +180,13 @@ def detect(
 
     from deid.io import read_records, write_jsonl
     from deid.pipeline import deidentify
-    from deid.redact import load_policy
+    from deid.redact import MissingKeyError, load_policy
 
-    pol = load_policy(policy)
-    records = read_records(input_uri, id_field, text_field, patient_field)
+    try:
+        pol = load_policy(policy)
+        records = read_records(input_uri, id_field, text_field, patient_field)
+    except (MissingKeyError, ValueError) as error:  # a missing or weak key, unreadable input: no traceback
+        raise click.ClickException(str(error)) from None
     det, model_id = _build_detector(detector, model, engine, entities, batch_size, on_untrusted, not no_patterns, not no_propagate)
     rows = []
     with progress(total=len(records), unit="doc", desc="detect") as bar:

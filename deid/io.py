@@ -60,10 +60,22 @@ def _read_jsonl(uri: str, id_field: str, text_field: str, patient_field: str | N
 
 
 def _read_parquet(uri: str, id_field: str, text_field: str, patient_field: str | None) -> list[Record]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     columns = [id_field, text_field] + ([patient_field] if patient_field else [])
     with smart_open.open(uri, "rb") as f:
+        schema = pq.read_schema(f)
+        missing = [c for c in columns if c not in schema.names]
+        if missing:
+            raise ValueError(f"{uri}: no column {missing[0]!r}; its columns are {schema.names}")
+        kind = schema.field(text_field).type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)):
+            raise ValueError(
+                f"{uri}: column {text_field!r} has type {kind}, but the text to de-identify must be a string column; "
+                "name the text column with --text-field, or cast it to string first"
+            )
+        f.seek(0)
         table = pq.read_table(f, columns=columns)
     rows = table.to_pylist()
     return [

@@ -144,3 +144,32 @@ def test_when_detector_is_unknown_then_usage_error(runner: CliRunner, tmp_path: 
     result = runner.invoke(main, ["detect", "--input", str(source), "--output", str(tmp_path / "o.jsonl"), "--detector", "regex"])
     assert result.exit_code == 2
     assert "'regex' is not one of" in result.output
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [pytest.param({}, "DEID_SECRET_KEY is not set", id="missing"), pytest.param({"DEID_SECRET_KEY": "x" * 40}, "too weak", id="weak")],
+)
+def test_when_the_policy_key_is_missing_or_weak_then_detect_says_so_without_a_traceback(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], message: str
+) -> None:
+    monkeypatch.delenv("DEID_SECRET_KEY", raising=False)
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": IDS_TEXT}])
+    args = ["detect", "--input", str(source), "--output", str(tmp_path / "o.jsonl"), "--detector", "patterns", "--policy", "surrogate"]
+    result = runner.invoke(main, args, env=env)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_when_a_parquet_text_field_is_not_a_string_then_detect_names_it_and_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": ["a", "b"], "text": pa.array([17, 42], pa.int64())}), tmp_path / "docs.parquet")
+    result = runner.invoke(main, ["detect", "--input", str(tmp_path / "docs.parquet"), "--output", str(tmp_path / "o.jsonl"), "--detector", "patterns"])
+    assert result.exit_code == 1
+    assert "column 'text' has type int64" in result.output and "--text-field" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "o.jsonl").exists()
