@@ -29,6 +29,9 @@ def configure_logging(verbose: bool) -> None:
     os.environ.setdefault(VLLM_LEVEL_ENV, "INFO" if verbose else "ERROR")
     os.environ.setdefault(TORCH_CPP_LEVEL_ENV, "INFO" if verbose else "ERROR")
     quiet_engine_imports()
+    if not verbose:
+        # PySpark warns on import that pandas 3 is not fully supported; the job exchanges Arrow, not pandas.
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 
 def quiet_engine_imports() -> None:

@@ -78,6 +78,8 @@ DETECTORS = ("model", "patterns")
 ADAPTER_CACHE = Path.home() / ".cache" / "deid" / "adapters"  # adapters fetched from URIs
 MAX_RECORDS_KEY = "spark.sql.execution.arrow.maxRecordsPerBatch"
 SPARK_DEFAULT_MAX_RECORDS = 10_000
+DRIVER_JAVA_OPTIONS = "spark.driver.extraJavaOptions"
+QUIET_LOG4J = DEFAULT_JOB_CONFIG.parent / "log4j2-quiet.properties"  # Spark's console without -v
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,9 @@ def spark_session(plan: Plan) -> Iterator[SparkSession]:
     for name in ENGINE_LOG_ENVS:  # the workers' engines log as quietly as the driver's (-v or not)
         if name in os.environ:
             builder = builder.config(f"spark.executorEnv.{name}", os.environ[name])
+    if not _launched_by_spark_submit() and not log.isEnabledFor(logging.INFO) and DRIVER_JAVA_OPTIONS not in plan.config.spark:
+        # The driver JVM starts with this session: without -v its start-up notices stay off the console.
+        builder = builder.config(DRIVER_JAVA_OPTIONS, f"-Dlog4j.configurationFile={QUIET_LOG4J}")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
     try:
