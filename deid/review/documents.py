@@ -120,8 +120,8 @@ def read_job_output(uri: str, id_col: str = "id") -> list[ReviewDoc]:
     from deid.spark.storage import filesystem
 
     fs, path = filesystem(uri)
-    table = ds.dataset(path, filesystem=fs, format="parquet", partitioning="hive").to_table()
-    names = table.schema.names
+    data = ds.dataset(path, filesystem=fs, format="parquet", partitioning="hive")
+    names = data.schema.names
     cols = text_columns(names)
     if not cols:
         raise ValueError(f"{uri} has no <col>{DEID_SUFFIX} and <col>{PHI_SUFFIX} columns; is it a deid job output folder?")
@@ -129,6 +129,7 @@ def read_job_output(uri: str, id_col: str = "id") -> list[ReviewDoc]:
     if missing:
         hint = " (the job ran with --drop-original: there is no original text to highlight)" if set(missing) & set(cols) else ""
         raise ValueError(f"{uri} has no column(s) {missing}{hint}; its columns are {names}")
+    table = data.to_table(columns=[id_col, STATUS_COL, *(c + s for c in cols for s in ("", DEID_SUFFIX, PHI_SUFFIX))])
     docs = []
     for n, row in enumerate(table.to_pylist()):
         where = f"{uri}, row {n} (id {row[id_col]!r})"
