@@ -113,3 +113,37 @@ def test_when_key_or_adapter_is_missing_then_the_job_says_so_without_a_traceback
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# --- conservation by id, before publishing ----------------------------------------------------------
+
+
+def _staged(plan: job.Plan, ids: list[str], statuses: list[str]) -> job.Staged:
+    staging = Path(plan.args.output) / "_deid_staging" / plan.info.run_id / "site=a"
+    staging.mkdir(parents=True)
+    pq.write_table(pa.table({"note_id": ids, "deid_status": statuses}), staging / "part-0.parquet")
+    return job.Staged(str(staging.parent), ("site=a/part-0.parquet",))
+
+
+@pytest.fixture()
+def dup_notes(tmp_path: Path) -> Path:
+    folder = tmp_path / "dup"
+    (folder / "site=a").mkdir(parents=True)
+    pq.write_table(pa.table({"note_id": ["n1", "n2", "n2"], "note": ["a", "b", "c"]}), folder / "site=a" / "part-0.parquet")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        pytest.param(["n1", "n2", "n2"], (0, 0), id="exactly_the_input"),
+        pytest.param(["n1", "n1", "n2"], (1, 1), id="one_lost_one_doubled_same_count"),
+        pytest.param(["n1", "n2"], (1, 0), id="one_lost"),
+        pytest.param(["n1", "n2", "n2", "n3"], (0, 1), id="one_extra"),
+    ],
+)
+def test_staged_rows_are_checked_against_the_input_by_id_with_duplicates_counted(dup_notes: Path, tmp_path: Path, ids, expected) -> None:
+    plan = job.plan_run(args(dup_notes, tmp_path / "out"))
+    check = job.check_rows(plan, _staged(plan, ids, ["ok"] * (len(ids) - 1) + ["error"]))
+    assert (check.ids_missing, check.ids_unexpected) == expected
+    assert (check.rows_out, check.rows_error, check.duplicate_ids_in_input) == (len(ids), 1, 1)
