@@ -385,6 +385,8 @@ def check_rows(plan: Plan, staged: Staged) -> RowCheck:
     """
     id_col = plan.args.id_col
     wanted = Counter(plan.dataset.dataset(plan.todo).to_table(columns=[id_col]).column(id_col).to_pylist())
+    if not staged.files:  # units whose files hold no rows: nothing was staged
+        return RowCheck(ids_missing=sum(wanted.values()), duplicate_ids_in_input=sum(n - 1 for n in wanted.values()))
     fs, root = filesystem(staged.uri)
     paths = [f"{root}/{f}" for f in staged.files]
     out = ds.dataset(paths, filesystem=fs, format="parquet", partitioning="hive", partition_base_dir=root).to_table(columns=[id_col, STATUS_COL])

@@ -147,3 +147,12 @@ def test_staged_rows_are_checked_against_the_input_by_id_with_duplicates_counted
     check = job.check_rows(plan, _staged(plan, ids, ["ok"] * (len(ids) - 1) + ["error"]))
     assert (check.ids_missing, check.ids_unexpected) == expected
     assert (check.rows_out, check.rows_error, check.duplicate_ids_in_input) == (len(ids), 1, 1)
+
+
+def test_when_the_input_files_hold_no_rows_then_nothing_staged_is_complete(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    pq.write_table(pa.table({"note_id": pa.array([], pa.string()), "note": pa.array([], pa.string())}), folder / "part-0.parquet")
+    plan = job.plan_run(args(folder, tmp_path / "out"))
+    staging = job.Staged(str(tmp_path / "out" / "_deid_staging" / plan.info.run_id), ())
+    assert job.check_rows(plan, staging) == job.RowCheck()
