@@ -10,7 +10,6 @@ from typing import Any
 import click
 
 from deid.adapter import DEFAULT_ADAPTER
-from deid.detect import STATUSES
 from deid.entities import DEFAULT_ENTITY_SET
 from deid.logs import configure_logging
 from deid.redact import DEFAULT_POLICY
@@ -139,9 +138,12 @@ def _build_detector(  # noqa: ANN202
     if entities and load_entity_set(entities).names != adapter.entities.names:
         raise click.BadParameter(f"the adapter was trained on entity set {adapter.entities.name!r}", param_hint="--entities")
     options = {"batch_size": batch_size} if engine == "transformers" else {}
-    eng = create_engine(engine, merged_checkpoint(adapter), **options)
+    def make_engine():  # noqa: ANN202
+        return create_engine(engine, merged_checkpoint(adapter), **options)
+
+    eng = make_engine()
     cfg = DetectConfig(on_untrusted=on_untrusted, union_patterns=union_patterns, propagate=propagate)  # type: ignore[arg-type]
-    return ModelDetector(eng, adapter.entities, adapter.format, cfg), adapter.model_id
+    return ModelDetector(eng, adapter.entities, adapter.format, cfg, rebuild=make_engine), adapter.model_id
 
 
 @main.command()
@@ -178,6 +180,7 @@ def detect(
     """Find PHI in documents and write spans and redacted text."""
     from collections import Counter
 
+    from deid.detect import EngineUnavailable
     from deid.io import read_records, write_jsonl
     from deid.pipeline import deidentify
     from deid.redact import MissingKeyError, load_policy
@@ -192,7 +195,10 @@ def detect(
     with progress(total=len(records), unit="doc", desc="detect") as bar:
         for at in range(0, len(records), batch_size):
             chunk = records[at : at + batch_size]
-            results = deidentify([r.text for r in chunk], det, pol, [r.patient_id for r in chunk])
+            try:
+                results = deidentify([r.text for r in chunk], det, pol, [r.patient_id for r in chunk])
+            except EngineUnavailable as error:  # the engine died and could not be rebuilt: nothing is written
+                raise click.ClickException(str(error)) from None
             rows.extend(
                 {"id": r.id, "spans": [s.to_dict() for s in res.spans], "redacted": res.redacted, "status": res.status, "fidelity": res.fidelity}
                 for r, res in zip(chunk, results)
@@ -245,6 +251,15 @@ def eval_(gold: str, pred: str, as_json: bool, model_card: Path | None, card_ent
         click.echo(f"model card: {write_model_card(model_card)}")
 
 
+def _known_statuses(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    from deid.detect import STATUSES  # here, not at the top: importing deid.detect compiles the patterns (~1 s)
+
+    unknown = sorted(set(values) - set(STATUSES))
+    if unknown:
+        raise click.BadParameter(f"unknown status {unknown}; statuses are {list(STATUSES)}")
+    return values
+
+
 @main.command()
 @click.option("--input", "input_uri", required=True, help="`deid detect` JSONL output, or a job output folder (Parquet).")
 @click.option("--output", "output_uri", required=True, help="HTML file to write (local; see --allow-remote).")
@@ -254,7 +269,7 @@ def eval_(gold: str, pred: str, as_json: bool, model_card: Path | None, card_ent
 @click.option("--report", "report_uri", default=None, help="Run report JSON [a job folder's _deid_report.json].")
 @click.option("--sample", type=click.IntRange(1), default=200, show_default=True, help="Most documents on the page; above it, a seeded sample.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample.")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only documents with this status (repeatable).")
+@click.option("--status", "statuses", multiple=True, callback=_known_statuses, help="Only documents with this status (repeatable).")
 @click.option("--label", "labels", multiple=True, help="Only documents with a span of this label (repeatable).")
 @click.option("--allow-remote", is_flag=True, help="Allow an s3:// (or other remote) --output: the page holds PHI.")
 def review(
