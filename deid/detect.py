@@ -15,12 +15,14 @@ Spark retries the task elsewhere. A document left with a window that has no outp
 
 from __future__ import annotations
 
+import bisect
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Literal, Sequence
 
 from deid.entities import EntitySet
-from deid.inference.base import Engine, Generation
+from deid.inference.base import Echo, Engine, Generation
+from deid.inference.echo import tagged_ranges
 from deid.parse import ParseResult, parse_json, parse_tagged
 from deid.patterns import detect_patterns
 from deid.propagate import propagate_mentions
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 
 Status = Literal["ok", "fallback", "suppressed", "empty", "error"]
 STATUSES: tuple[str, ...] = ("ok", "fallback", "suppressed", "empty", "error")
+Decoding = Literal["free", "echo"]
+DECODINGS: tuple[str, ...] = ("free", "echo")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,12 @@ class DetectConfig:
     )
     max_new_tokens: int = field(default=4096, metadata={"help": "upper bound on the token cap of any window"})
     engine_rebuilds: int = field(default=2, metadata={"help": "rebuilds of an engine that fails its health probe before the task fails"})
+    decoding: Decoding = field(
+        default="free", metadata={"help": "free: the model writes what it likes, parse aligns it; echo: only its input with tags (inline format)"}
+    )
+    tau: float | None = field(
+        default=None, metadata={"help": "echo decoding: open a tag where the model's P(open) >= tau; null: greedy under the constraint"}
+    )
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.fidelity_threshold <= 1.0:
@@ -57,6 +67,10 @@ class DetectConfig:
             raise ValueError("on_untrusted must be 'fallback' or 'suppressed'")
         if self.engine_rebuilds < 0:
             raise ValueError("engine_rebuilds must be 0 or more")
+        if self.decoding not in DECODINGS:
+            raise ValueError(f"decoding must be one of {DECODINGS}, not {self.decoding!r}")
+        if self.tau is not None and not 0.0 <= self.tau <= 1.0:
+            raise ValueError(f"tau must be in [0, 1] or null (greedy), not {self.tau}")
 
 
 class EngineUnavailable(RuntimeError):
@@ -152,12 +166,18 @@ class ModelDetector:
         tok = self.engine.tokenizer
         prompts = [render_prompt(tok, build_prompt(self.entities, p, self.fmt)) for p in pieces]
         caps = [self._cap(len(tok(p, add_special_tokens=False)["input_ids"])) for p in pieces]
-        return self._generate_halving(prompts, caps)
+        echo = [Echo(p, self.entities.names, self.config.tau) for p in pieces] if self.echo else None
+        return self._generate_halving(prompts, caps, echo)
 
-    def _generate_halving(self, prompts: list[str], caps: list[int]) -> list[Generation | None]:
+    @property
+    def echo(self) -> bool:
+        """Whether answers are echo-constrained (the inline format only: a JSON answer is no echo)."""
+        return self.config.decoding == "echo" and self.fmt == "inline"
+
+    def _generate_halving(self, prompts: list[str], caps: list[int], echo: list[Echo] | None) -> list[Generation | None]:
         """Generate; on failure check the engine, then retry each half, down to single windows."""
         try:
-            outputs = list(self.engine.generate(prompts, caps))
+            outputs = list(self.engine.generate(prompts, caps) if echo is None else self.engine.generate(prompts, caps, echo))
             if len(outputs) == len(prompts):
                 return outputs
             log.error("engine returned %d outputs for %d windows", len(outputs), len(prompts))
@@ -167,7 +187,8 @@ class ModelDetector:
         if len(prompts) == 1:
             return [None]
         mid = len(prompts) // 2
-        return self._generate_halving(prompts[:mid], caps[:mid]) + self._generate_halving(prompts[mid:], caps[mid:])
+        halves = (echo[:mid], echo[mid:]) if echo is not None else (None, None)
+        return self._generate_halving(prompts[:mid], caps[:mid], halves[0]) + self._generate_halving(prompts[mid:], caps[mid:], halves[1])
 
     def _probe(self) -> bool:
         """Whether the engine still answers a one-token request (the failure was the input's, not the engine's)."""
@@ -198,6 +219,7 @@ class ModelDetector:
 
     def _combine(self, text: str, windows: list[tuple[Window, Generation | None]]) -> Detection:
         spans: list[Span] = []
+        decided: list[Span] = []  # the model's tagged values with its P(open), echo decoding only
         matched = 0.0
         tokens = 0
         trusted = True
@@ -214,11 +236,30 @@ class ModelDetector:
             if self.fmt == "json":  # no echo to check: the answer must at least cover what the patterns see
                 trusted &= _covers(result.spans, detect_patterns(piece, self.entities.names))
             spans.extend(Span(s.start + w.start, s.end + w.start, s.label) for s in result.spans)
+            if out.tag_confidences:
+                ranges = tagged_ranges(out.text)
+                decided.extend(Span(a + w.start, b + w.start, label, c) for (a, b, label), c in zip(ranges, out.tag_confidences) if a < b)
         fidelity = matched / sum(w.end - w.start for w, _ in windows)
         # A window with no model output leaves the document without its main protection: withheld.
         status: Status = "error" if missing else "ok" if trusted else self.config.on_untrusted
         spans = complete_spans(text, spans, self.entities.names, self.config, with_patterns=self.config.union_patterns or status != "ok")
-        return Detection(tuple(spans), status, round(fidelity, 4), tokens)
+        return Detection(tuple(_with_confidence(spans, decided)), status, round(fidelity, 4), tokens)
+
+
+def _with_confidence(spans: Sequence[Span], decided: Sequence[Span]) -> list[Span]:
+    """Each span with the highest confidence of the model's decided values it overlaps (None if none)."""
+    if not decided:
+        return list(spans)
+    decided = sorted(decided)
+    starts = [d.start for d in decided]
+    longest = max(d.end - d.start for d in decided)
+    out = []
+    for span in spans:
+        # Candidates start before the span ends and no earlier than the longest decided value allows.
+        lo, hi = bisect.bisect_left(starts, span.start - longest), bisect.bisect_left(starts, span.end)
+        found = [d.confidence for d in decided[lo:hi] if span.start < d.end and d.confidence is not None]
+        out.append(replace(span, confidence=max(found)) if found else span)
+    return out
 
 
 def _covers(spans: Sequence[Span], required: Sequence[Span]) -> bool:

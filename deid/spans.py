@@ -6,7 +6,7 @@ what it guarantees; none compares every span with every other, so a 5 MB note st
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 
@@ -17,6 +17,9 @@ class Span:
     start: int
     end: int
     label: str
+    # The model's probability of opening the tag (echo decoding); None for spans it did not decide.
+    # Not part of equality or order: the overlap rules compare ranges and labels only.
+    confidence: float | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.start, int) or not isinstance(self.end, int):
@@ -33,11 +36,15 @@ class Span:
         return self
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "start": self.start, "end": self.end}
+        d: dict[str, Any] = {"label": self.label, "start": self.start, "end": self.end}
+        if self.confidence is not None:
+            d["confidence"] = self.confidence
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Span":
-        return cls(start=int(d["start"]), end=int(d["end"]), label=str(d["label"]))
+        confidence = d.get("confidence")
+        return cls(int(d["start"]), int(d["end"]), str(d["label"]), None if confidence is None else float(confidence))
 
 
 def sort_spans(spans: Iterable[Span]) -> list[Span]:
@@ -107,3 +114,18 @@ def unite_overlapping(spans: Iterable[Span]) -> list[Span]:
         group_end, best = span.end, span
         united.append(span)
     return united
+
+
+def keep_whole_in_order(spans: Iterable[Span]) -> list[Span]:
+    """Disjoint spans taken whole in the order given: a span overlapping one already taken is dropped, not trimmed
+    (for detectors whose matches are only valid whole). Time is linear in the total length of the spans."""
+    spans = list(spans)
+    if not spans:
+        return []
+    claimed = bytearray(max(s.end for s in spans))
+    kept: list[Span] = []
+    for span in spans:
+        if claimed.find(1, span.start, span.end) < 0:
+            claimed[span.start : span.end] = b"\x01" * (span.end - span.start)
+            kept.append(span)
+    return sorted(kept)

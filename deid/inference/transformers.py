@@ -6,7 +6,8 @@ import logging
 from pathlib import Path
 from typing import Any, Sequence
 
-from deid.inference.base import Generation
+from deid.inference.base import Echo, Generation
+from deid.inference.echo import EchoDecoder, TokenIndex, tag_confidences
 
 log = logging.getLogger(__name__)
 
@@ -36,32 +37,42 @@ class TransformersEngine:
         self.model = model
         self.batch_size = batch_size
         self.max_model_len = int(getattr(self.model.config, "max_position_embeddings", 2048))
+        self._index: TokenIndex | None = None  # built on the first echo-constrained batch
 
-    def generate(self, prompts: Sequence[str], max_new_tokens: Sequence[int]) -> list[Generation]:
-        """Greedy completions in batches of documents with similar token caps."""
+    def generate(self, prompts: Sequence[str], max_new_tokens: Sequence[int], echo: Sequence[Echo] | None = None) -> list[Generation]:
+        """Greedy completions in batches of documents with similar token caps; echo-constrained if given."""
         results: list[Generation | None] = [None] * len(prompts)
         order = sorted(range(len(prompts)), key=lambda i: max_new_tokens[i])
         for at in range(0, len(order), self.batch_size):
             idx = order[at : at + self.batch_size]
-            for i, gen in zip(idx, self._generate_batch([prompts[i] for i in idx], [max_new_tokens[i] for i in idx])):
+            batch_echo = [echo[i] for i in idx] if echo is not None else None
+            for i, gen in zip(idx, self._generate_batch([prompts[i] for i in idx], [max_new_tokens[i] for i in idx], batch_echo)):
                 results[i] = gen
         return [r for r in results if r is not None]
 
-    def _generate_batch(self, prompts: list[str], caps: list[int]) -> list[Generation]:
+    def _generate_batch(self, prompts: list[str], caps: list[int], echo: list[Echo] | None) -> list[Generation]:
         import torch
+        from transformers import LogitsProcessorList
 
         tok = self.tokenizer
         enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+        decoders = self._decoders(echo) if echo is not None else None
+        processors = LogitsProcessorList([_EchoLogits(decoders, enc["input_ids"].shape[1], tok.eos_token_id)] if decoders else [])
         was_training = self.model.training
         self.model.eval()
         with torch.inference_mode():
             out = self.model.generate(
-                **enc, max_new_tokens=max(caps), do_sample=False, pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id
+                **enc,
+                max_new_tokens=max(caps),
+                do_sample=False,
+                pad_token_id=tok.pad_token_id,
+                eos_token_id=tok.eos_token_id,
+                logits_processor=processors,
             )
         self.model.train(was_training)
         new = out[:, enc["input_ids"].shape[1] :]
         gens = []
-        for row, cap in zip(new.tolist(), caps):
+        for k, (row, cap) in enumerate(zip(new.tolist(), caps)):
             # A prompt batched with larger caps may run past its own: cut it back, as vLLM would stop it.
             row = row[:cap]
             # Everything after the first end-of-turn is padding (the pad id may equal the eos id).
@@ -69,5 +80,29 @@ class TransformersEngine:
             ids = row[: row.index(tok.eos_token_id)] if finished else row
             # Counted like vLLM: the end-of-turn token is a generated token.
             tokens = len(ids) + int(finished)
-            gens.append(Generation(text=tok.decode(ids, skip_special_tokens=True), tokens=tokens, finished=finished))
+            confidences = tag_confidences(decoders[k].index, ids, decoders[k].open_probs) if decoders else ()
+            gens.append(Generation(tok.decode(ids, skip_special_tokens=True), tokens, finished, confidences))
         return gens
+
+    def _decoders(self, echo: list[Echo]) -> list[EchoDecoder]:
+        if self._index is None:
+            self._index = TokenIndex(self.tokenizer)
+        return [EchoDecoder(self._index, e.text, e.labels, e.tau) for e in echo]
+
+
+class _EchoLogits:
+    """A transformers logits processor: each row of the batch constrained by its own echo decoder."""
+
+    def __init__(self, decoders: list[EchoDecoder], prompt_len: int, eos_id: int) -> None:
+        self.decoders = decoders
+        self.prompt_len = prompt_len
+        self.eos_id = eos_id
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        for row, decoder in enumerate(self.decoders):
+            generated = input_ids[row, self.prompt_len :].tolist()
+            if self.eos_id in generated:  # finished: generate pads it from here on
+                continue
+            decoder.advance(generated)
+            decoder.constrain(scores[row])
+        return scores
