@@ -37,12 +37,24 @@ class TrainConfig:
     max_grad_norm: float = field(default=1.0, metadata={"help": "gradient clipping norm"})
     lora_r: int = field(default=16, metadata={"help": "LoRA rank"})
     lora_alpha: int = field(default=32, metadata={"help": "LoRA scaling numerator"})
-    lora_dropout: float = field(default=0.05, metadata={"help": "dropout on the LoRA input"})
+    lora_dropout: float = field(
+        default=0.0, metadata={"help": "dropout on the LoRA input; 0 = off (its random masks were 11% of a CPU step)"}
+    )
     target_modules: list[str] = field(
         default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
         metadata={"help": "linear layers that get LoRA weights"},
     )
-    bf16: bool = field(default=True, metadata={"help": "bf16 autocast for forward/backward (weights stay fp32)"})
+    bf16: bool = field(
+        default=True,
+        metadata={"help": "bf16 autocast for forward/backward, frozen base weights stored in bf16 (LoRA weights and optimizer stay fp32)"},
+    )
+    prefix_grad: bool = field(
+        default=False,
+        metadata={
+            "help": "back-propagate through the shared prompt prefix too; off, the prefix runs without gradients "
+            "(exact forward, LoRA learns from document and answer positions; ~1.3x faster on CPU)"
+        },
+    )
     eval_docs: int = field(default=48, metadata={"help": "validation docs generated and scored after each epoch"})
     max_new_tokens: int = field(default=512, metadata={"help": "generation cap during evaluation"})
     threads: int = field(default=0, metadata={"help": "torch CPU threads (0 = torch default)"})

@@ -31,15 +31,15 @@ class EpochResult:
     eval: dict[str, Any]
 
 
-def load_base(path: str) -> tuple[Any, Any]:
-    """Tokenizer and fp32 model of the base checkpoint, with a clear error when it is missing."""
+def load_base(path: str, bf16: bool = False) -> tuple[Any, Any]:
+    """Tokenizer and model of the base checkpoint (fp32, or bf16 weights), with a clear error when it is missing."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     if not Path(path).exists() and (Path(path).is_absolute() or path.startswith(("models/", "./", "../"))):
         raise FileNotFoundError(f"base model {path} does not exist; run `deid models prepare` first")
     tok = AutoTokenizer.from_pretrained(path)
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.bfloat16 if bf16 else torch.float32)
     return tok, model
 
 
@@ -71,12 +71,24 @@ def attach_lora(model: Any, cfg: TrainConfig) -> Any:
     from peft import LoraConfig, PeftModel, get_peft_model
 
     if cfg.init_adapter:  # checked by train() before the base model loads
-        return PeftModel.from_pretrained(model, cfg.init_adapter, is_trainable=True)
+        # The LoRA shape comes from the adapter; dropout is a training setting and follows this config.
+        prior = LoraConfig.from_pretrained(cfg.init_adapter)
+        prior.lora_dropout = cfg.lora_dropout
+        return PeftModel.from_pretrained(model, cfg.init_adapter, is_trainable=True, config=prior)
 
     lora = LoraConfig(
         r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout, target_modules=cfg.target_modules, task_type="CAUSAL_LM"
     )
     return get_peft_model(model, lora)
+
+
+def _trainable_in_fp32(model: Any) -> None:
+    """Keep LoRA weights (and so AdamW's state and the saved adapter) in fp32 over a bf16 base."""
+    import torch
+
+    for param in model.parameters():
+        if param.requires_grad and param.dtype != torch.float32:
+            param.data = param.data.float()
 
 
 def check_init_adapter(cfg: TrainConfig) -> dict[str, Any]:
@@ -124,8 +136,9 @@ def train(cfg: TrainConfig, progress: Callable[[Any], Any] | None = None) -> lis
     torch.manual_seed(cfg.seed)
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
-    tok, base = load_base(cfg.base_model)
+    tok, base = load_base(cfg.base_model, bf16=cfg.bf16)
     model = attach_lora(base, cfg)
+    _trainable_in_fp32(model)
     data = Path(cfg.data_dir)
     train_docs = read_documents(data / "train.jsonl")
     if cfg.max_train_docs:
@@ -163,7 +176,7 @@ def _run_epoch(model, tok, examples, cfg, opt, rng, step, total_steps, progress)
             break
         batch = collate(group, tok.pad_token_id, common_prefix_length(group))
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-            loss = batch_loss(model, batch)
+            loss = batch_loss(model, batch, prefix_grad=cfg.prefix_grad)
         (loss / cfg.grad_accum).backward()
         losses.append(float(loss.detach()))
         tokens += len(batch.prefix_ids) + sum(sum(m) for m in batch.attention_mask)

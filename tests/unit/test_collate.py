@@ -212,7 +212,7 @@ def test_when_prefix_is_shared_then_gradients_flow_through_it_as_in_whole_sequen
     weight = model.model.layers[0].self_attn.k_proj.weight
     batch = collate(short_examples, tokenizer.pad_token_id, common_prefix_length(short_examples))
     model.zero_grad(set_to_none=True)
-    batch_loss(model, batch).backward()
+    batch_loss(model, batch, prefix_grad=True).backward()
     shared = weight.grad.clone()
     model.zero_grad(set_to_none=True)
     reference_loss(model, short_examples).backward()
@@ -221,3 +221,24 @@ def test_when_prefix_is_shared_then_gradients_flow_through_it_as_in_whole_sequen
     scale = float(whole.abs().max())
     assert scale > 0
     assert torch.allclose(shared, whole, rtol=1e-3, atol=1e-4 * scale)
+
+
+@pytest.mark.slow
+def test_when_prefix_grad_is_off_then_the_loss_is_unchanged_and_only_the_prefix_path_is_dropped(
+    model: Any, tokenizer: Any, short_examples: list[TokenizedExample]
+) -> None:
+    import torch
+
+    batch = collate(short_examples, tokenizer.pad_token_id, common_prefix_length(short_examples))
+    weight = model.model.layers[0].self_attn.k_proj.weight
+    grads = []
+    for prefix_grad in (True, False):
+        model.zero_grad(set_to_none=True)
+        loss = batch_loss(model, batch, prefix_grad=prefix_grad)
+        loss.backward()
+        grads.append((float(loss), weight.grad.clone()))
+    model.zero_grad(set_to_none=True)
+    (with_loss, with_grad), (without_loss, without_grad) = grads
+    assert without_loss == pytest.approx(with_loss, abs=1e-6)  # same forward: the prefix runs with the same weights
+    assert float(without_grad.abs().max()) > 0  # the suffix still trains the layer
+    assert not torch.allclose(without_grad, with_grad, rtol=1e-3, atol=1e-6)  # the prefix's share is gone
