@@ -221,10 +221,11 @@ def detect(
 )
 @click.option(
     "--card-entry",
-    type=click.Choice(["model", "model+patterns", "job"]),
     default="model",
     show_default=True,
-    help="Which detector produced --pred, as named in the model card.",
+    callback=lambda ctx, param, value: _card_entry(value),
+    help="Which detector produced --pred (model, model+patterns or job), optionally after the test set's name: "
+    "handwritten/job.",
 )
 def eval_(gold: str, pred: str, as_json: bool, model_card: Path | None, card_entry: str) -> None:
     """Score predicted spans against gold spans."""
@@ -249,6 +250,17 @@ def eval_(gold: str, pred: str, as_json: bool, model_card: Path | None, card_ent
         records[card_entry] = {"command": f"deid eval --gold {gold} --pred {pred}", "report": report.to_dict()}
         path.write_text(json.dumps(records, indent=2), encoding="utf-8")
         click.echo(f"model card: {write_model_card(model_card)}")
+
+
+def _card_entry(value: str) -> str:
+    """A model-card entry name: ``[SET/]DETECTOR`` with DETECTOR one of model, model+patterns, job."""
+    from deid.train.card import parse_entry
+
+    try:
+        parse_entry(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+    return value
 
 
 def _known_statuses(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:

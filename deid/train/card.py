@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,22 @@ _ENTRY_TITLES = {
     "model+patterns": "The model unioned with the pattern detectors",
     "job": "As the job runs it: the model, the pattern detectors and mention propagation",
 }
+_ENTRY = re.compile(r"(?:(?P<set>[A-Za-z0-9][\w.-]*)/)?(?P<detector>model|model\+patterns|job)")
+
+
+def parse_entry(name: str) -> tuple[str, str]:
+    """(test set, detector) of a card entry named ``[SET/]DETECTOR``; the set defaults to 'synthetic test split'."""
+    match = _ENTRY.fullmatch(name)
+    if not match:
+        raise ValueError(f"card entry {name!r} must be [SET/]DETECTOR with DETECTOR one of {sorted(_ENTRY_TITLES)}")
+    return match["set"] or "synthetic test split", match["detector"]
+
+
+def _entry_title(name: str) -> str:
+    test_set, detector = parse_entry(name)
+    return f"{test_set}: {_ENTRY_TITLES[detector]}"
+
+
 _LABEL_ROW = "| {label} | {support} | {p:.3f} | {r:.3f} | {f1:.3f} |"
 
 
@@ -65,11 +82,11 @@ def write_model_card(adapter_dir: Path) -> Path:
             f"{prior['epochs']} epoch(s) on `{prior['data_dir']}`, peak learning rate {prior['learning_rate']}); "
             "the epoch table below includes its epochs, and the settings are those of the continuation.\n"
         )
-    test_section = "## Results on the synthetic test split\n\n" + (
-        f"Reproduce: `bash scripts/eval_adapter.sh {adapter_dir}` (synthesizes a fresh test split with the "
-        "default seed, runs `deid detect`, then `deid eval`).\n\n"
+    test_section = "## Results on the test sets\n\n" + (
+        f"Reproduce: `bash scripts/eval_adapter.sh {adapter_dir}` (runs `deid detect` on each test set, then "
+        "`deid eval`; the sets and how each is made are in the script).\n\n"
         + "\n".join(
-            f"### {_ENTRY_TITLES.get(name, name)}\n\nCommand: `{t['command']}`\n\n{_scores_table(t['report'])}\n\n{_leak_lines(t['report'])}\n"
+            f"### {_entry_title(name)}\n\nCommand: `{t['command']}`\n\n{_scores_table(t['report'])}\n\n{_leak_lines(t['report'])}\n"
             for name, t in tests.items()
         )
         if tests

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from deid.train.card import write_model_card
+from deid.train.card import parse_entry, write_model_card
 
 CONFIG = {
     "name": "tiny-deid",
@@ -88,13 +88,13 @@ def test_when_card_is_written_then_each_epoch_is_a_row_with_or_without_validatio
 
 def test_when_no_test_metrics_exist_then_the_card_says_not_evaluated(tmp_path: Path) -> None:
     card = write_model_card(adapter_dir(tmp_path)).read_text(encoding="utf-8")
-    assert "## Results on the synthetic test split\n\nNot evaluated yet.\n" in card
+    assert "## Results on the test sets\n\nNot evaluated yet.\n" in card
 
 
 def test_when_test_metrics_exist_then_the_card_has_per_label_scores_and_leaks(tmp_path: Path) -> None:
     card = write_model_card(adapter_dir(tmp_path, test=TEST_METRICS)).read_text(encoding="utf-8")
     assert "Not evaluated yet." not in card
-    assert "### The model alone (strict span match)" in card
+    assert "### synthetic test split: The model alone (strict span match)" in card
     assert "Command: `deid eval --gold data/synth/test.jsonl --pred out/test_pred.jsonl`" in card
     assert "| PERSON | 8 | 1.000 | 0.875 | 0.875 |" in card
     assert "| DATE_TIME | 8 | 0.250 | 0.125 | 0.125 |" in card
@@ -126,3 +126,21 @@ def test_when_format_is_json_then_the_card_does_not_claim_inline_tags(tmp_path: 
     card = write_model_card(adapter_dir(tmp_path, config={**CONFIG, "format": "json"})).read_text(encoding="utf-8")
     assert "(`json` answer format)" in card
     assert "inline XML tags" not in card
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("job", ("synthetic test split", "job")),
+        ("handwritten/model+patterns", ("handwritten", "model+patterns")),
+        ("synth-v2-test/model", ("synth-v2-test", "model")),
+    ],
+)
+def test_when_a_card_entry_names_a_test_set_then_set_and_detector_are_read(name: str, expected: tuple[str, str]) -> None:
+    assert parse_entry(name) == expected
+
+
+@pytest.mark.parametrize("name", ["", "patterns", "handwritten/", "/job", "a b/job"])
+def test_when_a_card_entry_is_malformed_then_it_is_refused(name: str) -> None:
+    with pytest.raises(ValueError, match="SET/"):
+        parse_entry(name)
