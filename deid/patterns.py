@@ -68,10 +68,13 @@ _PHONE_US = (
 # After a keyword ("Phone:", "fax", "call her at") any digits of the right shape are a number:
 # 555-0100, 123-456-7890 and 000-000-0000 are all over real notes and test corpora.
 _PHONE_US_ANY = (
-    r"(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?\d{3}[ .-]?\d{4}|\d{3}(?P<sep>[ .-])\d{3}(?P=sep)\d{4}|\d{10}|\d{3}[ .-]\d{4})"
+    r"(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?\d{3}[ .-]?\d{4}|\d{3}(?P<sep>[ .-])\d{3}(?P=sep)\d{4}|\d{10}|\d{3}[ .-]\d{4}(?![ .-]\d))"
     + _EXTENSION
 )
-_PHONE_INTL = r"(?<![\w+])\+[2-9]\d{0,2}(?:[ .-]\(?\d{1,6}\)?){2,5}(?!\w)(?!-\d)"
+# A country code and 1-5 groups (German subscriber numbers run to 8 digits: +49 30 12345678).
+_PHONE_INTL = r"(?<![\w+])\+[2-9]\d{0,2}(?:[ .-]\(?\d{1,8}\)?){1,5}(?!\w)(?!-\d)"
+# After a phone keyword, a number grouped as national numbers abroad are (55 5555 1234, 020 7946 0958).
+_PHONE_GROUPED = r"(?<![\w+])\(?\d{2,5}\)?(?:[ .-]\d{2,5}){1,4}(?!\w)(?![-/.]\d)"
 
 # ID (Idaho) is left out: "ID 12345" is far more often an identifier than an Idaho ZIP.
 _STATE_ABBR = (
@@ -94,6 +97,7 @@ _PHONE_KEYWORDS = (
     r"phone|ph|tel(?:ephone)?|cell(?:ular)?|mobile|mob|pager|beeper|contact|call(?:ed)?|callback|text(?:ed)?"
     r"|reach(?:ed)?|home|work|office|daytime|evening|landline|dial(?:ed)?|number"
 )
+_TLDS = "com|org|net|edu|gov|mil|io|us|info|health|app|co\\.uk|nhs\\.uk|ca|de|fr|in|mx"
 _PLAN_PREFIXES = "HMO|PPO|EPO|POS|HDHP|MCD|MCR|MCO|BCBS|BC|BS|UHC|INS|MBR|MEM|POL|GRP|PLN"
 _CODE_PREFIXES = "CPT|ICD|NDC|HCPCS|LOINC|SNOMED|RXCUI|NCT|PMID|PMC|DOI|ISBN|ISO|COVID|SARS|CYP|HLA|CD|IL|BRCA|MIL|STD|EN|IEC|DIN"
 _ID_JOINER = r"(?:\s*(?:no\b\.?|nbr\b\.?|num\b\.?|number\b|#|:|=|-(?=\s)))*\s*"
@@ -159,6 +163,11 @@ def _valid_ipv6(value: str) -> bool:
     return len([group for group in value.split(":") if group]) >= 3
 
 
+def _valid_phone_length(value: str) -> bool:
+    """A number after a phone keyword has 7 to 15 digits (local number to E.164), whatever its grouping."""
+    return 7 <= len(re.sub(r"\D", "", value.split("x")[0].split("ext")[0])) <= 15
+
+
 def _valid_phone_intl(value: str) -> bool:
     """E.164 allows 8 to 15 digits including the country code."""
     return 8 <= len(re.sub(r"\D", "", value)) <= 15
@@ -213,9 +222,10 @@ DETECTORS: tuple[Detector, ...] = (
         "phone_after_keyword",
         "PHONE_NUMBER",
         re.compile(
-            rf"(?i:\b(?:{_PHONE_KEYWORDS}))(?!\w)(?:[^\w\n]+[A-Za-z]+){{0,3}}[^\w\n(+]*(?P<{VALUE}>{_PHONE_US_ANY}|{_PHONE_INTL})"
+            rf"(?i:\b(?:{_PHONE_KEYWORDS}))(?!\w)(?:[^\w\n]+[A-Za-z]+){{0,3}}[^\w\n(+]*(?P<{VALUE}>{_PHONE_US_ANY}|{_PHONE_INTL}|{_PHONE_GROUPED})"
         ),
         VALUE,
+        _valid_phone_length,
     ),
     Detector("phone_us", "PHONE_NUMBER", re.compile(_PHONE_US)),
     Detector("phone_intl", "PHONE_NUMBER", re.compile(_PHONE_INTL), validator=_valid_phone_intl),
@@ -223,6 +233,10 @@ DETECTORS: tuple[Detector, ...] = (
         "email", "EMAIL_ADDRESS", re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
     ),
     Detector("url", "URL", re.compile(r"(?i:\b(?:https?://|www\.))[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")),
+    # A host name without a scheme (imgur.com/a/x, mychart.example.org): lower-case labels, a common top-level domain.
+    Detector("url_bare", "URL", re.compile(rf"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:{_TLDS})(?![\w-])(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?")),
+    # 555-0100 to 555-0199 are reserved for fiction, and 555 numbers fill test corpora and real notes alike.
+    Detector("phone_555", "PHONE_NUMBER", re.compile(r"(?<![\w+-])555-\d{4}(?![\w-])")),
     Detector("ipv4", "IP_ADDRESS", re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)(?!\w)"), validator=_valid_ipv4),
     Detector(
         "ipv6", "IP_ADDRESS", re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"), validator=_valid_ipv6

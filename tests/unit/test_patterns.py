@@ -257,3 +257,23 @@ def test_literal_trie_matches_each_word_whole_and_nothing_shorter(word: str) -> 
     rx = re.compile(_literals(["York", "Yorktown", "New York", "New Yorker Inn"]))
     assert rx.fullmatch(word)
     assert not rx.fullmatch(word[:-1])
+
+
+# Shapes of numbers and addresses written outside the US conventions the first detectors knew.
+MORE_SHAPES = [
+    ("Tel +49 30 12345678", [("PHONE_NUMBER", "+49 30 12345678")]),
+    ("mobile 55 5555 1234", [("PHONE_NUMBER", "55 5555 1234")]),
+    ("phone 020 7946 0958.", [("PHONE_NUMBER", "020 7946 0958")]),
+    ("phone ext 12", []),  # too few digits for a number
+    ("call back 555-0123", [("PHONE_NUMBER", "555-0123")]),
+    ("left msg at 555-0123.", [("PHONE_NUMBER", "555-0123")]),
+    ("photos at imgur.com/a/Xc81Lp today", [("URL", "imgur.com/a/Xc81Lp")]),
+    ("log in at mychart.example.org.", [("URL", "mychart.example.org")]),
+    ("mail jo@example.com", [("EMAIL_ADDRESS", "jo@example.com")]),
+    ("see report.pdf and e.g. i.e. Dr.Smith", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MORE_SHAPES)
+def test_when_numbers_and_hosts_take_other_shapes_then_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
