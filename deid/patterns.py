@@ -15,7 +15,7 @@ from datetime import date
 from typing import Callable, Iterable, Iterator, Sequence
 
 from deid.places import hospital_names, hospitals, us_cities, us_counties
-from deid.spans import Span
+from deid.spans import Span, keep_whole_in_order
 
 VALUE = "value"  # name of the regex group holding the identifier when a keyword precedes it
 
@@ -390,9 +390,6 @@ def detect_patterns(
 
 
 def _longest_wins(candidates: list[tuple[int, Span]]) -> list[Span]:
-    """Keep the longest of overlapping spans; ties go to the earlier start, then detector priority."""
-    kept: list[Span] = []
-    for _, span in sorted(candidates, key=lambda c: (c[1].start - c[1].end, c[1].start, c[0])):
-        if all(span.end <= other.start or other.end <= span.start for other in kept):
-            kept.append(span)
-    return sorted(kept)
+    """Keep the longest of overlapping spans whole; ties go to the earlier start, then detector priority."""
+    ranked = sorted(candidates, key=lambda c: (c[1].start - c[1].end, c[1].start, c[0]))
+    return keep_whole_in_order(span for _, span in ranked)

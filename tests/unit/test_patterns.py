@@ -277,3 +277,11 @@ MORE_SHAPES = [
 @pytest.mark.parametrize(("text", "expected"), MORE_SHAPES)
 def test_when_numbers_and_hosts_take_other_shapes_then_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
+
+
+def test_when_a_note_has_an_identifier_on_every_line_then_overlap_resolution_work_grows_linearly(bytecodes) -> None:  # noqa: ANN001
+    def note(lines: int) -> str:
+        return "".join(f"SSN 123-45-{6000 + i % 3000:04d}\n" for i in range(lines))
+
+    small, large = bytecodes(lambda: detect_patterns(note(500))), bytecodes(lambda: detect_patterns(note(2000)))
+    assert large < 5 * small  # 4x the spans: linear work is about 4x; comparing each span with every kept one was about 16x

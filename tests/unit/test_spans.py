@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deid.spans import Span, claim_in_order, earliest_first, longest_first, unite_overlapping, unite_same_label
+from deid.spans import Span, claim_in_order, earliest_first, keep_whole_in_order, longest_first, unite_overlapping, unite_same_label
 
 spans_st = st.lists(
     st.builds(lambda s, n, label: Span(s, s + n, label), st.integers(0, 60), st.integers(1, 15), st.sampled_from(["A", "B", "C"])),
@@ -53,3 +53,15 @@ def test_unite_same_label_joins_only_overlaps_of_one_label(spans: list[Span]) ->
         mine = [s for s in united if s.label == label]
         assert covered(mine) == covered([s for s in spans if s.label == label])
         assert all(a.end <= b.start for a, b in zip(mine, mine[1:]))
+
+
+@given(spans_st)
+def test_keep_whole_in_order_takes_spans_whole_and_drops_only_those_overlapping_an_earlier_one(spans: list[Span]) -> None:
+    kept = keep_whole_in_order(spans)
+    assert disjoint_and_sorted(kept)
+    assert set(kept) <= set(spans)
+    taken: list[Span] = []
+    for s in spans:  # the quadratic definition, on small inputs
+        if all(s.end <= t.start or t.end <= s.start for t in taken):
+            taken.append(s)
+    assert kept == sorted(taken)
