@@ -86,7 +86,7 @@ def claim_in_order(spans: Iterable[Span], order: Callable[[Span], Any]) -> list[
                 break
             taken = claimed.find(1, free, span.end)
             pos = span.end if taken < 0 else taken
-            kept.append(Span(free, pos, span.label))
+            kept.append(Span(free, pos, span.label, span.confidence))  # a trimmed piece keeps its span's confidence
         claimed[span.start : span.end] = b"\x01" * (span.end - span.start)
     return sorted(kept)
 

@@ -65,3 +65,8 @@ def test_keep_whole_in_order_takes_spans_whole_and_drops_only_those_overlapping_
         if all(s.end <= t.start or t.end <= s.start for t in taken):
             taken.append(s)
     assert kept == sorted(taken)
+
+
+def test_when_a_span_is_trimmed_then_its_pieces_keep_its_confidence() -> None:
+    claimed = claim_in_order([Span(0, 10, "A", 0.9), Span(5, 20, "B", 0.4)], longest_first)
+    assert [(s.start, s.end, s.label, s.confidence) for s in claimed] == [(0, 5, "A", 0.9), (5, 20, "B", 0.4)]
