@@ -253,3 +253,18 @@ def test_when_review_runs_on_a_job_folder_then_the_page_holds_every_row_and_the_
     assert html.count('<article class="doc"') == 2
     assert "ab" * 32 in html and "cd" * 32 in html and ">r1<" in html
     assert "h:1" not in html  # report fields other than the run's identity stay out
+
+
+def test_when_detect_output_comes_with_a_report_then_its_identity_is_read(tmp_path: Path) -> None:
+    out = write_jsonl(tmp_path / "out.jsonl", [{"id": "n1", "text": TEXT, "spans": SPANS, "redacted": "r", "status": "ok"}])
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps({"run_id": "r9", "policy_sha256": "ef" * 32, "status_counts": {"ok": 1}}), encoding="utf-8")
+    docs, identity = read_input(str(out), report=str(report))
+    assert [d.id for d in docs] == ["n1"]
+    assert identity == {"run_id": "r9", "policy_sha256": "ef" * 32}
+
+
+def test_when_text_from_is_given_for_a_job_folder_then_it_is_refused(tmp_path: Path) -> None:
+    _job_output(tmp_path / "out")
+    with pytest.raises(ValueError, match="--text-from is for `deid detect` output"):
+        read_input(str(tmp_path / "out"), text_from=str(tmp_path / "in.jsonl"), id_field="note_id")
