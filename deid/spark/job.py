@@ -242,7 +242,13 @@ def plan_run(args: JobArgs) -> Plan:
     records = _unit_records(dataset, UnitRecord(model_id, model_sha, policy_sha, settings_sha, "", run_id, 0))
     out_fs, out_path = filesystem(args.output)
     recover(args.output)  # an earlier run's interrupted publish is completed, a dead run's staging removed
-    manifest = read_manifest(out_fs, f"{out_path}/{MANIFEST_NAME}")
+    try:
+        manifest = read_manifest(out_fs, f"{out_path}/{MANIFEST_NAME}")
+    except ValueError as error:
+        if args.incremental:
+            raise
+        log.warning("%s; this run is not incremental, so it processes every unit and writes a new one", error)
+        manifest = Manifest()
     if manifest.units and not manifest.describes(output_listing(out_fs, out_path)):
         log.warning("the manifest does not describe the output any more (files were deleted, added or changed); every unit is reprocessed")
         manifest = Manifest()

@@ -78,6 +78,15 @@ def test_when_the_manifest_is_corrupt_then_planning_fails_with_how_to_recover(no
         job.plan_run(args(notes, out, incremental=True))
 
 
+def test_when_the_manifest_is_unreadable_but_the_run_is_not_incremental_then_it_is_replaced(notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "_deid_manifest.json").write_text('{"version": 1, "units": {}}', encoding="utf-8")  # an older release's
+    plan = job.plan_run(args(notes, out))
+    assert plan.todo == ("site=a",)
+    assert plan.manifest.units == {}
+
+
 def test_when_an_earlier_run_died_then_planning_removes_its_staging(notes: Path, tmp_path: Path) -> None:
     staging = tmp_path / "out" / "_deid_staging" / "run-dead" / "site=a"
     staging.mkdir(parents=True)
