@@ -121,15 +121,17 @@ def train(
 
 
 def _build_detector(  # noqa: ANN202
-    kind: str, model: Path, engine: str, entities: str | None, batch_size: int, on_untrusted: str, union_patterns: bool = True, propagate: bool = True
+    kind: str, model: Path, engine: str, entities: str | None, job_config, on_untrusted: str | None, union_patterns: bool, propagate: bool
 ):
-    from deid.detect import DetectConfig, ModelDetector, PatternDetector
+    """The detector and its model id, built from the job config with the command line's overrides."""
+    from dataclasses import replace
+
+    from deid.detect import ModelFactory, PatternDetector
     from deid.entities import load_entity_set
 
     if kind == "patterns":
         return PatternDetector(load_entity_set(entities or DEFAULT_ENTITY_SET)), "patterns"
     from deid.adapter import load_adapter, merged_checkpoint
-    from deid.inference import create_engine
 
     try:
         adapter = load_adapter(model)
@@ -137,13 +139,16 @@ def _build_detector(  # noqa: ANN202
         raise click.BadParameter(str(exc), param_hint="--model") from None
     if entities and load_entity_set(entities).names != adapter.entities.names:
         raise click.BadParameter(f"the adapter was trained on entity set {adapter.entities.name!r}", param_hint="--entities")
-    options = {"batch_size": batch_size} if engine == "transformers" else {}
-    def make_engine():  # noqa: ANN202
-        return create_engine(engine, merged_checkpoint(adapter), **options)
-
-    eng = make_engine()
-    cfg = DetectConfig(on_untrusted=on_untrusted, union_patterns=union_patterns, propagate=propagate)  # type: ignore[arg-type]
-    return ModelDetector(eng, adapter.entities, adapter.format, cfg, rebuild=make_engine), adapter.model_id
+    overrides = {"union_patterns": union_patterns, "propagate": propagate} | ({"on_untrusted": on_untrusted} if on_untrusted else {})
+    factory = ModelFactory(
+        engine=engine,
+        model_path=str(merged_checkpoint(adapter)),
+        entities=adapter.entities,
+        fmt=adapter.format,
+        engine_options=job_config.engine_options(engine),
+        detect=replace(job_config.detect, **overrides),
+    )
+    return factory.build(), adapter.model_id
 
 
 @main.command()
@@ -157,8 +162,14 @@ def _build_detector(  # noqa: ANN202
 @click.option("--id-field", default="id", show_default=True)
 @click.option("--text-field", default="text", show_default=True)
 @click.option("--patient-field", default=None, help="Field with the patient id (for date_shift).")
-@click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="Documents sent to the engine at once.")
-@click.option("--on-untrusted", type=click.Choice(["fallback", "suppressed"]), default="fallback", show_default=True)
+@click.option(
+    "--conf",
+    "conf_uri",
+    default=None,
+    help="Job config YAML (path or URI) for engine, decoding, tau and batch settings, as jobs/deid.py takes it [conf/job/local.yaml].",
+)
+@click.option("--batch-size", type=click.IntRange(1), default=None, help="Documents sent to the engine at once [the config's detector_batch_size].")
+@click.option("--on-untrusted", type=click.Choice(["fallback", "suppressed"]), default=None, help="Status of an untrusted document [the config's].")
 @click.option("--no-patterns", is_flag=True, help="Do not union the pattern detectors with the model's spans (to score the model alone).")
 @click.option("--no-propagate", is_flag=True, help="Do not mark other occurrences of detected values (to score the model alone).")
 def detect(
@@ -172,8 +183,9 @@ def detect(
     id_field: str,
     text_field: str,
     patient_field: str | None,
-    batch_size: int,
-    on_untrusted: str,
+    conf_uri: str | None,
+    batch_size: int | None,
+    on_untrusted: str | None,
     no_patterns: bool,
     no_propagate: bool,
 ) -> None:
@@ -184,13 +196,19 @@ def detect(
     from deid.io import read_records, write_jsonl
     from deid.pipeline import deidentify
     from deid.redact import MissingKeyError, load_policy
+    from deid.spark.config import DEFAULT_JOB_CONFIG, load_job_config
 
     try:
         pol = load_policy(policy)
         records = read_records(input_uri, id_field, text_field, patient_field)
     except (MissingKeyError, ValueError) as error:  # a missing or weak key, unreadable input: no traceback
         raise click.ClickException(str(error)) from None
-    det, model_id = _build_detector(detector, model, engine, entities, batch_size, on_untrusted, not no_patterns, not no_propagate)
+    try:
+        job_config = load_job_config(conf_uri or str(DEFAULT_JOB_CONFIG))
+    except (ValueError, OSError) as error:
+        raise click.BadParameter(str(error), param_hint="--conf") from None
+    batch_size = batch_size or job_config.detector_batch_size
+    det, model_id = _build_detector(detector, model, engine, entities, job_config, on_untrusted, not no_patterns, not no_propagate)
     rows = []
     with progress(total=len(records), unit="doc", desc="detect") as bar:
         for at in range(0, len(records), batch_size):

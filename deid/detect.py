@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import logging
 from dataclasses import dataclass, field, replace
-from typing import Callable, Literal, Sequence
+from typing import Any, Callable, Literal, Sequence
 
 from deid.entities import EntitySet
 from deid.inference.base import Echo, Engine, Generation
@@ -59,6 +59,11 @@ class DetectConfig:
     tau: float | None = field(
         default=None, metadata={"help": "echo decoding: open a tag where the model's P(open) >= tau; null: greedy under the constraint"}
     )
+
+    def answer_cap(self, n_tokens: int, fmt: OutputFormat) -> int:
+        """The answer's token cap for an input of ``n_tokens`` in format ``fmt``."""
+        factor = self.json_answer_token_factor if fmt == "json" else self.answer_token_factor
+        return min(self.max_new_tokens, int(factor * n_tokens) + 64)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.fidelity_threshold <= 1.0:
@@ -131,8 +136,7 @@ class ModelDetector:
 
     def _cap(self, n_tokens: int) -> int:
         """The answer's token cap for an input of ``n_tokens``."""
-        factor = self.config.json_answer_token_factor if self.fmt == "json" else self.config.answer_token_factor
-        return min(self.config.max_new_tokens, int(factor * n_tokens) + 64)
+        return self.config.answer_cap(n_tokens, self.fmt)
 
     def _fits(self, piece: str) -> bool:
         """Whether prompt + answer cap for ``piece`` stay within the engine's ``max_model_len``."""
@@ -260,6 +264,38 @@ def _with_confidence(spans: Sequence[Span], decided: Sequence[Span]) -> list[Spa
         found = [d.confidence for d in decided[lo:hi] if span.start < d.end and d.confidence is not None]
         out.append(replace(span, confidence=max(found)) if found else span)
     return out
+
+
+@dataclass(frozen=True)
+class ModelFactory:
+    """The one recipe for a model detector: engine kind and options, checkpoint, labels, format, detect settings.
+
+    Picklable and hashable, so a Spark worker builds one detector (and engine) per recipe; ``deid
+    detect``, the job and the benchmark all build through it.
+    """
+
+    engine: str = field(metadata={"help": "engine kind: vllm or transformers"})
+    model_path: str = field(metadata={"help": "merged checkpoint folder, readable by every worker"})
+    entities: EntitySet = field(metadata={"help": "the adapter's label set"})
+    fmt: OutputFormat = field(metadata={"help": "the adapter's answer format"})
+    engine_options: tuple[tuple[str, Any], ...] = field(default=(), metadata={"help": "engine constructor options"})
+    detect: DetectConfig = field(default_factory=DetectConfig, metadata={"help": "windowing, decoding and fail-closed settings"})
+
+    def engine_kwargs(self) -> dict[str, Any]:
+        """The engine's constructor options: the configured ones, plus what the decoding mode needs."""
+        options = dict(self.engine_options)
+        if self.engine == "vllm":
+            # vLLM registers its logits processor when the engine starts, not per request.
+            options["echo"] = self.detect.decoding == "echo" and self.fmt == "inline"
+        return options
+
+    def build_engine(self) -> Engine:
+        from deid.inference import create_engine
+
+        return create_engine(self.engine, self.model_path, **self.engine_kwargs())
+
+    def build(self) -> ModelDetector:
+        return ModelDetector(self.build_engine(), self.entities, self.fmt, self.detect, rebuild=self.build_engine)
 
 
 def _covers(spans: Sequence[Span], required: Sequence[Span]) -> bool:

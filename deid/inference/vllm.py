@@ -40,6 +40,7 @@ class VllmEngine:
         seed: int = 0,
         echo: bool = False,
         ngram_speculative_tokens: int = 0,
+        compile: bool = False,
     ) -> None:
         # Inside a Spark Python worker (or any host process that must keep the engine) the engine core
         # runs in-process; vLLM's own multiprocessing would fork a child per engine. Echo decoding
@@ -81,6 +82,7 @@ class VllmEngine:
             }
         self.llm = LLM(
             model=str(model_path),
+            enforce_eager=not compile,  # torch.compile: most of a 2-minute engine start on CPU (see README)
             dtype=dtype,
             max_model_len=max_model_len,  # longest prompt + answer; bounds KV-cache blocks per sequence
             max_num_seqs=max_num_seqs,  # concurrent sequences per step: more is faster until memory runs out

@@ -19,12 +19,10 @@ from typing import Any, Hashable, Iterable, Iterator, Protocol, Sequence
 
 import pyarrow as pa
 
-from deid.detect import DetectConfig, EngineUnavailable, ModelDetector, PatternDetector
+from deid.detect import EngineUnavailable, PatternDetector
 from deid.entities import EntitySet
-from deid.inference.base import Engine
 from deid.logs import worker_logging
 from deid.pipeline import Detector, Result, deidentify
-from deid.prompt import OutputFormat
 from deid.redact import SUPPRESSED_MARKER, Policy
 
 log = logging.getLogger(__name__)
@@ -38,8 +36,10 @@ PHI_SUFFIX = "_phi"
 
 
 def phi_type(keep_values: bool) -> pa.DataType:
-    """``array<struct<label, start, end[, value]>>``: spans over the original text, in characters."""
+    """``array<struct<label, start, end, confidence[, value]>>``: spans over the original text, in characters."""
     fields = [pa.field("label", pa.string()), pa.field("start", pa.int32()), pa.field("end", pa.int32())]
+    # The model's probability of opening the span's tag (echo decoding); null where it did not decide.
+    fields.append(pa.field("confidence", pa.float32()))
     if keep_values:
         fields.append(pa.field("value", pa.string()))
     return pa.list_(pa.struct(fields))
@@ -62,26 +62,6 @@ class PatternFactory:
 
     def build(self) -> Detector:
         return PatternDetector(self.entities)
-
-
-@dataclass(frozen=True)
-class ModelFactory:
-    """The fine-tuned model on an engine over a merged checkpoint."""
-
-    engine: str = field(metadata={"help": "engine kind: vllm or transformers"})
-    model_path: str = field(metadata={"help": "merged checkpoint folder, readable by every worker"})
-    entities: EntitySet = field(metadata={"help": "the adapter's label set"})
-    fmt: OutputFormat = field(metadata={"help": "the adapter's answer format"})
-    engine_options: tuple[tuple[str, Any], ...] = field(default=(), metadata={"help": "engine constructor options"})
-    detect: DetectConfig = field(default_factory=DetectConfig, metadata={"help": "windowing and fail-closed settings"})
-
-    def build(self) -> Detector:
-        from deid.inference import create_engine
-
-        def make_engine() -> Engine:
-            return create_engine(self.engine, self.model_path, **dict(self.engine_options))
-
-        return ModelDetector(make_engine(), self.entities, self.fmt, self.detect, rebuild=make_engine)
 
 
 _DETECTORS: dict[Hashable, Detector] = {}

@@ -16,7 +16,7 @@ from deid.inference.base import ENGINES
 DEFAULT_JOB_CONFIG = CONF_DIR / "job" / "local.yaml"
 _KEYS = {"master", "spark", "detector_batch_size", "engine", "detect", "max_error_share"}
 # Constructor arguments the job passes itself; a config may not set them.
-_ENGINE_ARGS_OWNED = {"self", "model_path", "adapter", "model", "tokenizer"}
+_ENGINE_ARGS_OWNED = {"self", "model_path", "adapter", "model", "tokenizer", "echo"}  # echo: from detect.decoding
 
 
 def _engine_params(kind: str) -> list[str]:

@@ -31,6 +31,7 @@ import smart_open
 import yaml
 
 from deid.adapter import ADAPTER_FILES, DEFAULT_ADAPTER, load_adapter, merged_checkpoint
+from deid.detect import ModelFactory
 from deid.entities import DEFAULT_ENTITY_SET, load_entity_set
 from deid.inference.base import ENGINES
 from deid.logs import ENGINE_LOG_ENVS
@@ -40,7 +41,6 @@ from deid.spark.batch import (
     BatchSpec,
     DeidMapper,
     DetectorFactory,
-    ModelFactory,
     PatternFactory,
     TaskMetrics,
     output_schema,

@@ -131,12 +131,13 @@ def test_when_text_is_edge_case_then_row_gets_expected_redaction_and_status(text
 def test_when_ssn_found_then_phi_offsets_point_at_it_in_the_original_text():
     text = f"Seen today. {NOTE}"
     [row] = run(batch(note=[text]))
-    assert row["note_phi"] == [{"label": "US_SSN", "start": text.index(SSN), "end": text.index(SSN) + len(SSN)}]
+    # A pattern span has no model confidence: the column says null.
+    assert row["note_phi"] == [{"label": "US_SSN", "start": text.index(SSN), "end": text.index(SSN) + len(SSN), "confidence": None}]
 
 
 def test_when_keep_values_then_phi_structs_carry_the_original_values():
     [row] = run(batch(note=[NOTE]), keep_values=True)
-    assert row["note_phi"] == [{"label": "US_SSN", "start": 4, "end": 15, "value": SSN}]
+    assert row["note_phi"] == [{"label": "US_SSN", "start": 4, "end": 15, "confidence": None, "value": SSN}]
 
 
 def test_when_drop_original_then_text_columns_are_gone_and_others_kept():
@@ -146,7 +147,7 @@ def test_when_drop_original_then_text_columns_are_gone_and_others_kept():
 
 def test_output_schema_appends_deid_columns_after_the_input_columns():
     schema = output_schema(pa.schema([("id", pa.int64()), ("note", pa.string()), ("addendum", pa.large_string())]), spec(text_cols=("note", "addendum")))
-    phi = pa.list_(pa.struct([("label", pa.string()), ("start", pa.int32()), ("end", pa.int32())]))
+    phi = pa.list_(pa.struct([("label", pa.string()), ("start", pa.int32()), ("end", pa.int32()), ("confidence", pa.float32())]))
     assert schema == pa.schema(
         [
             ("id", pa.int64()),
