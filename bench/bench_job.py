@@ -1,12 +1,15 @@
-"""Throughput of the Spark job (vLLM) against a naive transformers baseline, and the job's model FLOP utilisation.
+"""Throughput of the Spark job (vLLM), old and new decoding, against a naive transformers baseline, with MFU.
 
 Run by hand (not a test); see bench/README.md. One run:
 
 1. writes a Parquet of synthetic notes, half short clinician search queries, half ~300-token notes;
-2. runs ``jobs/deid.py --engine vllm`` on it in a subprocess and reads its ``_deid_report.json``;
+2. runs ``jobs/deid.py --engine vllm`` on it in a subprocess, twice: with the previous default
+   decoding (free decoding, float32, torch.compile) and with the job config's (by default
+   ``conf/job/local.yaml``), and reads each ``_deid_report.json``;
 3. runs the same model and prompt through transformers ``generate``, one document at a time, on the
    first documents (the same mix of shapes);
-4. measures this CPU's matmul peak (float32 and bfloat16) and estimates the job's MFU;
+4. measures this CPU's matmul peak (float32 and bfloat16) and estimates each run's MFU against the
+   peak of the dtype it computed in;
 5. prints a markdown report (and writes it with ``--out``).
 
 No note text is printed: the report holds counts and timings only.
@@ -30,8 +33,11 @@ from typing import Any, Iterator, Sequence
 
 import click
 
+import yaml
+
 from deid.adapter import DEFAULT_ADAPTER, PROJECT_ROOT, Adapter, load_adapter, merged_checkpoint
 from deid.detect import DetectConfig
+from deid.inference.vllm import default_dtype
 from deid.prompt import build_prompt, render_prompt
 from deid.spark.config import DEFAULT_JOB_CONFIG, load_job_config
 from deid.spark.report import REPORT_NAME
@@ -49,6 +55,9 @@ MATMUL_SECONDS = 3.0  # time spent per dtype measuring the peak, in seconds
 # vLLM's CPU backend KV-cache block (vllm/platforms/cpu.py default); prefix-cache hits are whole blocks.
 PREFIX_BLOCK_TOKENS = 128
 JOB_SCRIPT = PROJECT_ROOT / "jobs" / "deid.py"
+# The decoding every run used before echo decoding: what "old" overrides in the job config.
+OLD_ENGINE = {"dtype": "float32", "compile": True}
+OLD_DETECT = {"decoding": "free", "tau": None}
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -122,15 +131,26 @@ class JobRun:
     generated_tokens: int
     statuses: dict[str, int]
     wall_s: float  # the whole subprocess, Spark start and planning included
+    name: str = "job"
+    dtype: str = "float32"  # what the engine computed in
 
     @property
     def steady_seconds(self) -> float:
         return self.seconds - self.engine_start_s
 
 
-def run_job(input_path: Path, output: Path, model: str, log_path: Path) -> JobRun:
-    """``jobs/deid.py --engine vllm`` in a subprocess; its log goes to ``log_path``."""
-    cmd = [sys.executable, str(JOB_SCRIPT), "--input", str(input_path), "--output", str(output),
+def old_config(conf: Path, out: Path) -> Path:
+    """``conf`` with the previous default decoding (``OLD_ENGINE``, ``OLD_DETECT``), written to ``out``."""
+    raw = yaml.safe_load(conf.read_text(encoding="utf-8")) or {}
+    raw.setdefault("engine", {}).setdefault("vllm", {}).update(OLD_ENGINE)
+    raw.setdefault("detect", {}).update(OLD_DETECT)
+    out.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return out
+
+
+def run_job(input_path: Path, output: Path, model: str, log_path: Path, conf: Path, name: str) -> JobRun:
+    """``jobs/deid.py --engine vllm --conf conf`` in a subprocess; its log goes to ``log_path``."""
+    cmd = [sys.executable, str(JOB_SCRIPT), "--input", str(input_path), "--output", str(output), "--conf", str(conf),
            "--text-col", "note_text", "--id-col", "note_id", "--model", model, "--engine", "vllm"]  # fmt: skip
     started = time.perf_counter()
     with log_path.open("w", encoding="utf-8") as log:
@@ -143,6 +163,7 @@ def run_job(input_path: Path, output: Path, model: str, log_path: Path) -> JobRu
     report = json.loads((output / REPORT_NAME).read_text(encoding="utf-8"))
     if not report["complete"]:
         raise click.ClickException(f"the job wrote {report['rows_out']} rows for {report['rows_in']}; see {output / REPORT_NAME}")
+    dtype = load_job_config(str(conf)).engine.get("vllm", {}).get("dtype") or default_dtype(on_gpu=False)
     return JobRun(
         docs=report["rows_processed"],
         seconds=report["seconds"],
@@ -151,6 +172,8 @@ def run_job(input_path: Path, output: Path, model: str, log_path: Path) -> JobRu
         generated_tokens=report["generated_tokens"],
         statuses=report["status_counts"],
         wall_s=wall,
+        name=name,
+        dtype=dtype,
     )
 
 
@@ -197,10 +220,9 @@ class BaselineRun:
     generated_tokens: int  # the end-of-turn token counted, as the job counts it
 
 
-def answer_cap(tokenizer: Any, text: str, detect: DetectConfig) -> int:
-    """The job's token cap for a text: factor x input tokens + 64, at most ``max_new_tokens``."""
-    n = len(tokenizer(text, add_special_tokens=False)["input_ids"])
-    return min(detect.max_new_tokens, int(detect.answer_token_factor * n) + 64)
+def answer_cap(tokenizer: Any, text: str, detect: DetectConfig, fmt: str) -> int:
+    """The job's token cap for a text (``DetectConfig.answer_cap``)."""
+    return detect.answer_cap(len(tokenizer(text, add_special_tokens=False)["input_ids"]), fmt)  # type: ignore[arg-type]
 
 
 def run_baseline(notes: Sequence[Note], adapter: Adapter, model: Any, tokenizer: Any, detect: DetectConfig) -> BaselineRun:
@@ -216,7 +238,7 @@ def run_baseline(notes: Sequence[Note], adapter: Adapter, model: Any, tokenizer:
         with torch.inference_mode():
             out = model.generate(
                 **enc,
-                max_new_tokens=answer_cap(tokenizer, note.text, detect),
+                max_new_tokens=answer_cap(tokenizer, note.text, detect, adapter.format),
                 do_sample=False,
                 pad_token_id=tokenizer.pad_token_id,
                 eos_token_id=tokenizer.eos_token_id,
@@ -253,7 +275,7 @@ class Results:
     adapter: Adapter
     notes: Sequence[Note]
     note_tokens: dict[str, float]  # mean tokens per shape
-    job: JobRun
+    jobs: tuple[JobRun, ...]
     prompts: PromptTokens
     baseline: BaselineRun
     n_params: int
@@ -277,17 +299,16 @@ def _cpu_model() -> str:
 def _throughput_table(r: Results) -> list[str]:
     base_docs = _rate(r.baseline.docs, r.baseline.seconds)
     base_toks = _rate(r.baseline.generated_tokens, r.baseline.seconds)
-    rows = [
-        ("job (vLLM), whole run", r.job.docs, r.job.seconds),
-        ("job (vLLM), excluding engine start", r.job.docs, r.job.steady_seconds),
-    ]
     lines = [
         "| run | docs | seconds | docs/s | generated tokens/s | docs/s ÷ baseline | tokens/s ÷ baseline |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, docs, seconds in rows:
-        d, t = _rate(docs, seconds), _rate(r.job.generated_tokens, seconds)
-        lines.append(f"| {name} | {docs} | {seconds:.1f} | {d:.3f} | {t:.1f} | {d / base_docs:.2f}x | {t / base_toks:.2f}x |")
+    for job in r.jobs:
+        for what, seconds in (("whole run", job.seconds), ("excluding engine start", job.steady_seconds)):
+            d, t = _rate(job.docs, seconds), _rate(job.generated_tokens, seconds)
+            lines.append(
+                f"| job, {job.name}, {what} | {job.docs} | {seconds:.1f} | {d:.3f} | {t:.1f} | {d / base_docs:.2f}x | {t / base_toks:.2f}x |"
+            )
     lines.append(
         f"| naive baseline (transformers, 1 doc at a time) | {r.baseline.docs} | {r.baseline.seconds:.1f} "
         f"| {base_docs:.3f} | {base_toks:.1f} | 1.00x | 1.00x |"
@@ -296,30 +317,27 @@ def _throughput_table(r: Results) -> list[str]:
 
 
 def _mfu_table(r: Results) -> list[str]:
-    p, engines = r.prompts, r.job.engine_starts
-    rows = [
-        ("job, prefix cache (estimate)", p.computed(engines), r.job.generated_tokens, r.job.steady_seconds),
-        ("job, full prompts (upper bound)", p.full, r.job.generated_tokens, r.job.steady_seconds),
-        ("naive baseline", r.baseline.prompt_tokens, r.baseline.generated_tokens, r.baseline.seconds),
-    ]
+    p = r.prompts
+    rows = []
+    for job in r.jobs:
+        rows.append((f"job, {job.name}, prefix cache (estimate)", job.dtype, p.computed(job.engine_starts), job.generated_tokens, job.steady_seconds))
+        rows.append((f"job, {job.name}, full prompts (upper bound)", job.dtype, p.full, job.generated_tokens, job.steady_seconds))
+    rows.append(("naive baseline", "float32", r.baseline.prompt_tokens, r.baseline.generated_tokens, r.baseline.seconds))
     lines = [
-        "| compute | prompt tokens | generated tokens | GFLOP | GFLOP/s | MFU vs fp32 peak | MFU vs bf16 peak |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| compute | dtype | prompt tokens | generated tokens | GFLOP | GFLOP/s | MFU vs its dtype's peak |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
-    for name, prompt, gen, seconds in rows:
+    for name, dtype, prompt, gen, seconds in rows:
         flops = 2 * r.n_params * (prompt + gen)
         rate = _rate(flops, seconds)
-        lines.append(
-            f"| {name} | {prompt} | {gen} | {flops / 1e9:.1f} | {rate / 1e9:.1f} "
-            f"| {rate / r.peak_fp32:.2%} | {rate / r.peak_bf16:.2%} |"
-        )
+        peak = r.peak_bf16 if dtype == "bfloat16" else r.peak_fp32
+        lines.append(f"| {name} | {dtype} | {prompt} | {gen} | {flops / 1e9:.1f} | {rate / 1e9:.1f} | {rate / peak:.2%} |")
     return lines
 
 
 def render(r: Results) -> str:
     """The markdown report: context, throughput table, MFU table, assumptions."""
-    p, job = r.prompts, r.job
-    statuses = ", ".join(f"{k} {v}" for k, v in sorted(job.statuses.items()))
+    p = r.prompts
     shapes = ", ".join(f"{sum(d.shape == s for d in r.notes)} {s} (mean {t:.0f} tokens)" for s, t in r.note_tokens.items())
     return "\n".join(
         [
@@ -330,8 +348,13 @@ def render(r: Results) -> str:
             f"- machine: nproc {len(os.sched_getaffinity(0))}, {_cpu_model()}; torch {_torch_version()}, {r.torch_threads} threads",
             f"- model: {r.adapter.model_id}, {r.n_params / 1e6:.1f}M parameters (merged checkpoint)",
             f"- input: {len(r.notes)} documents: {shapes}; the job cut them into {p.windows} windows",
-            f"- job: {job.engine_starts} engine start(s), slowest {job.engine_start_s:.1f} s; "
-            f"subprocess wall clock {job.wall_s:.1f} s (Spark start and planning included); statuses: {statuses}",
+            *[
+                f"- job, {job.name} ({job.dtype}): {job.engine_starts} engine start(s), slowest {job.engine_start_s:.1f} s; "
+                f"subprocess wall clock {job.wall_s:.1f} s (Spark start and planning included); statuses: "
+                + ", ".join(f"{k} {v}" for k, v in sorted(job.statuses.items()))
+                for job in r.jobs
+            ],
+            f"- old: the job config with engine {OLD_ENGINE} and detect {OLD_DETECT}; new: the job config as it is",
             "",
             *_throughput_table(r),
             "",
@@ -352,9 +375,9 @@ def render(r: Results) -> str:
             "the last prompt position, so prompt tokens are slightly overcounted).",
             f"- prefix cache: every prompt starts with the same {p.shared_prefix} tokens; vLLM caches whole "
             f"{PREFIX_BLOCK_TOKENS}-token blocks (CPU default), so {p.cacheable_prefix} of them are computed once per "
-            f"engine ({job.engine_starts}) and every window computes the rest. The upper bound computes every prompt in full.",
-            "- job MFU uses the job's seconds excluding engine start (Spark read/write included); vLLM runs "
-            "float32 on CPU, so the fp32 peak is the one to compare against; bf16 is shown for reference.",
+            "engine and every window computes the rest. The upper bound computes every prompt in full.",
+            "- job MFU uses the job's seconds excluding engine start (Spark read/write included), against the "
+            "matmul peak of the dtype the engine computed in.",
             "- generated tokens include the end-of-turn token, in the job (vLLM's count) and the baseline alike.",
             "",
         ]
@@ -429,7 +452,8 @@ def bench(adapter: Adapter, n: int, baseline_n: int, work: Path, matmul_size: in
 
     checkpoint = merged_checkpoint(adapter)
     tokenizer = AutoTokenizer.from_pretrained(str(checkpoint))
-    detect = load_job_config(str(DEFAULT_JOB_CONFIG)).detect  # the job runs with its default config
+    conf = Path(DEFAULT_JOB_CONFIG)
+    detect = load_job_config(str(conf)).detect  # the job runs with its default config
     notes = make_notes(n, tokenizer, seed)
     write_parquet(notes, work / "notes.parquet")
     note_tokens = {
@@ -437,8 +461,10 @@ def bench(adapter: Adapter, n: int, baseline_n: int, work: Path, matmul_size: in
         for shape in ("query", "note")
     }
 
-    click.echo(f"job: {n} documents through jobs/deid.py --engine vllm (log: {work / 'job.log'})", err=True)
-    job = run_job(work / "notes.parquet", work / "out", str(adapter.path), work / "job.log")
+    jobs = []
+    for name, job_conf in (("old", old_config(conf, work / "old.yaml")), ("new", conf)):
+        click.echo(f"job, {name}: {n} documents through jobs/deid.py --engine vllm (log: {work / f'job-{name}.log'})", err=True)
+        jobs.append(run_job(work / "notes.parquet", work / f"out-{name}", str(adapter.path), work / f"job-{name}.log", job_conf, name))
     prompts = job_prompt_tokens(notes, adapter, tokenizer, detect)
 
     click.echo(f"naive baseline: {baseline_n} documents, one at a time", err=True)
@@ -452,7 +478,7 @@ def bench(adapter: Adapter, n: int, baseline_n: int, work: Path, matmul_size: in
     peak_bf16 = matmul_peak(torch.bfloat16, matmul_size)
     command = shlex.join(["python", *sys.argv])
     results = Results(
-        command, adapter, notes, note_tokens, job, prompts, baseline, n_params, peak_fp32, peak_bf16, matmul_size, torch.get_num_threads()
+        command, adapter, notes, note_tokens, tuple(jobs), prompts, baseline, n_params, peak_fp32, peak_bf16, matmul_size, torch.get_num_threads()
     )
     return render(results)
 

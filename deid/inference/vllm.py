@@ -19,6 +19,20 @@ from deid.inference.echo import tag_confidences, token_index
 
 log = logging.getLogger(__name__)
 
+def use_threads(threads: int | None) -> int:
+    """Make this process compute on ``threads`` threads (default: every core it may run on); the count used.
+
+    Sets ``OMP_NUM_THREADS`` for libraries not yet loaded and torch's pool if torch is; vLLM's CPU
+    worker forbids ``torch.set_num_threads`` once its engine is up, so this runs before it starts.
+    """
+    import torch
+
+    n = threads or len(os.sched_getaffinity(0))
+    os.environ["OMP_NUM_THREADS"] = str(n)
+    torch.set_num_threads(n)
+    return n
+
+
 def default_dtype(on_gpu: bool) -> str:
     """The checkpoint's dtype on GPU; bfloat16 on a CPU that computes it natively, else float32."""
     if on_gpu:
@@ -41,6 +55,7 @@ class VllmEngine:
         echo: bool = False,
         ngram_speculative_tokens: int = 0,
         compile: bool = False,
+        threads: int | None = None,
     ) -> None:
         # Inside a Spark Python worker (or any host process that must keep the engine) the engine core
         # runs in-process; vLLM's own multiprocessing would fork a child per engine. Echo decoding
@@ -53,6 +68,9 @@ class VllmEngine:
                 "vLLM 0.32 rejects custom logits processors when speculative decoding is on; "
                 "use echo decoding or ngram_speculative_tokens, not both"
             )
+        # Before torch and vLLM start their thread pools: a Spark Python worker inherits
+        # OMP_NUM_THREADS=1 (its task's cores), which left one busy thread on a 2-core machine.
+        self.threads = use_threads(threads)
         from vllm import LLM
 
         import torch
