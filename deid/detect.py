@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Literal, Sequence
 
@@ -122,6 +123,8 @@ class ModelDetector:
         self.fmt: OutputFormat = fmt
         self.config = config or DetectConfig()
         self.rebuild = rebuild  # makes a fresh engine when this one dies; None: the task fails instead
+        # What the failure path did, for the run report: windows_cut, batches_retried, engine_rebuilds, windows_without_output.
+        self.events: Counter[str] = Counter()
         self._parse = parse_tagged if fmt == "inline" else parse_json
         self._prompt_overhead: int | None = None
 
@@ -160,6 +163,7 @@ class ModelDetector:
             half = (size + 1) // 2
             parts = split_windows(text[w.start : w.end], half, min(self.config.window_overlap, half // 4))
             log.info("a window of %d characters is too long for the model; cut into %d", size, len(parts))
+            self.events["windows_cut"] += 1
             todo.extend(Window(w.start + p.start, w.start + p.end) for p in reversed(parts))
         return windows
 
@@ -189,7 +193,9 @@ class ModelDetector:
             log.error("engine failed on a batch of %d windows: %s", len(prompts), type(exc).__name__)
         self._ensure_engine()
         if len(prompts) == 1:
+            self.events["windows_without_output"] += 1
             return [None]
+        self.events["batches_retried"] += 1
         mid = len(prompts) // 2
         halves = (echo[:mid], echo[mid:]) if echo is not None else (None, None)
         return self._generate_halving(prompts[:mid], caps[:mid], halves[0]) + self._generate_halving(prompts[mid:], caps[mid:], halves[1])
@@ -211,6 +217,7 @@ class ModelDetector:
             if self.rebuild is None:
                 break
             log.warning("rebuilding the engine (attempt %d of %d)", attempt, self.config.engine_rebuilds)
+            self.events["engine_rebuilds"] += 1
             try:
                 self.engine = self.rebuild()
             except Exception as exc:  # noqa: BLE001

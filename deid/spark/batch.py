@@ -112,12 +112,14 @@ class BatchStats:
     generated_tokens: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     entities: Counter[str] = field(default_factory=Counter)
+    detector_events: Counter[str] = field(default_factory=Counter)  # the detector's failure path (ModelDetector.events)
 
     def add(self, other: BatchStats) -> None:
         self.rows += other.rows
         self.generated_tokens += other.generated_tokens
         self.statuses.update(other.statuses)
         self.entities.update(other.entities)
+        self.detector_events.update(other.detector_events)
 
 
 def check_input_schema(schema: pa.Schema, spec: BatchSpec) -> None:
@@ -247,8 +249,10 @@ class DeidMapper:
                 detector, build_s = cached_detector(self.factory)
                 if build_s is not None:
                     task.engine_starts, task.engine_start_s = 1, build_s
+            before = Counter(getattr(detector, "events", {}))
             try:
                 out, stats = deidentify_batch(batch, detector, self.policy, self.spec)
+                stats.detector_events = Counter(getattr(detector, "events", {})) - before
             except EngineUnavailable:
                 _DETECTORS.pop(self.factory, None)  # the next task in this process starts afresh
                 raise

@@ -119,6 +119,7 @@ class RunReport:
             "rows_processed": self.stats.rows,
             "status_counts": dict(sorted(self.stats.statuses.items())),
             "entity_counts": dict(sorted(self.stats.entities.items())),
+            "detector_events": dict(sorted(self.stats.detector_events.items())),
             "seconds": round(self.seconds, 2),
             "documents_per_s": self._per_s(self.stats.rows),
             "generated_tokens": self.stats.generated_tokens,
@@ -147,6 +148,7 @@ class RunReport:
                 f"{d['duplicate_ids_in_input']} duplicated in the input; {d['rows_error']} rows with status error",
                 f"  units: {d['units_processed']} processed, {d['units_skipped']} skipped (already current)",
                 f"  status: {statuses}",
+                f"  detector failure path: {', '.join(f'{k} {v}' for k, v in d['detector_events'].items()) or 'not used'}",
                 f"  entities: {entities}",
                 f"  {d['seconds']} s, {d['documents_per_s']} documents/s, {d['generated_tokens_per_s']} generated tokens/s",
                 f"  engine starts: {d['engine_starts']} in {len(self.workers)} worker processes "

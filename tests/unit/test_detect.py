@@ -170,6 +170,7 @@ def test_when_engine_dies_then_it_is_rebuilt_and_every_document_gets_model_outpu
     assert [d.status for d in found] == ["ok", "ok"]
     assert len(builds) == 1
     assert det.engine is fresh
+    assert det.events["engine_rebuilds"] == 1
 
 
 def test_when_rebuilt_engines_keep_failing_then_rebuilds_are_bounded(engine_tokenizer: Any, hipaa: EntitySet) -> None:
@@ -188,8 +189,11 @@ def test_when_rebuilt_engines_keep_failing_then_rebuilds_are_bounded(engine_toke
 def test_when_one_window_makes_the_engine_fail_then_only_its_document_is_error(engine_tokenizer: Any, hipaa: EntitySet) -> None:
     poison = "Poison pill note."
     engine = ScriptedEngine(engine_tokenizer, fixed(VISIT_TAGGED), poison=poison)
-    found = detector(engine, hipaa).detect([VISIT, VISIT, poison, VISIT, VISIT, VISIT])
+    det = detector(engine, hipaa)
+    found = det.detect([VISIT, VISIT, poison, VISIT, VISIT, VISIT])
     assert [d.status for d in found] == ["ok", "ok", "error", "ok", "ok", "ok"]
+    assert det.events["windows_without_output"] == 1 and det.events["batches_retried"] >= 2
+    assert det.events["engine_rebuilds"] == 0  # the engine answered its probe: the input was at fault
     assert engine.calls < 20  # halving: a handful of retries and probes, not one call per window
 
 
@@ -198,10 +202,12 @@ def test_when_a_window_is_too_long_for_the_model_then_it_is_cut_until_it_fits(en
     n = len(engine_tokenizer(LONG, add_special_tokens=False)["input_ids"])
     # Room for the prompt and about 1.5 n tokens: the whole text (n + a 2n + 64 cap) cannot fit, a quarter can.
     engine = ScriptedEngine(engine_tokenizer, echo({"Ann Lee": P}), max_model_len=overhead + (3 * n + 72) // 2)
-    [found] = detector(engine, hipaa, union_patterns=False).detect([LONG])
+    det = detector(engine, hipaa, union_patterns=False)
+    [found] = det.detect([LONG])
     assert found.status == "ok"
     assert found.spans == (Span(132, 139, P),)
     assert len(engine.windows) > 1
+    assert det.events["windows_cut"] >= 1 and det.events["windows_without_output"] == 0
     assert all(w in LONG for w in engine.windows)
 
 

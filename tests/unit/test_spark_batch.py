@@ -242,6 +242,36 @@ def test_when_partition_is_empty_then_no_detector_is_built():
     assert [(t.engine_starts, t.stats.rows) for t in sink.tasks] == [(0, 0)]
 
 
+class EventfulDetector(PatternDetector):
+    """Patterns, and one failure-path event per call, as a ModelDetector that had to retry would report."""
+
+    def __init__(self) -> None:
+        super().__init__(HIPAA)
+        self.events: Counter[str] = Counter()
+
+    def detect(self, texts):
+        self.events["batches_retried"] += 1
+        return super().detect(texts)
+
+
+@dataclass(frozen=True)
+class EventfulFactory:
+    token: str
+
+    def build(self):
+        return EventfulDetector()
+
+
+def test_the_detectors_failure_path_events_reach_the_task_metrics_and_the_report():
+    sink = Sink()
+    mapper = DeidMapper(EventfulFactory(uuid.uuid4().hex), POLICY, spec(), sink)
+    for _task in range(2):  # the detector is cached: each task reports only its own events
+        list(mapper(iter([batch(note=[NOTE]), batch(note=["x"])])))
+    assert [t.stats.detector_events for t in sink.tasks] == [Counter(batches_retried=2)] * 2
+    d = build_report(INFO, 4, RowCheck(rows_out=4), 1.0, sink.tasks).to_dict()
+    assert d["detector_events"] == {"batches_retried": 4}
+
+
 # --- report -----------------------------------------------------------------------------------------
 
 INFO = RunInfo(
