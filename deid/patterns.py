@@ -132,6 +132,26 @@ _FACILITY_NAMES = sorted(
 _STATE_ABBR_NOT_CREDENTIAL = "|".join(a for a in _STATE_ABBR.split("|") if a not in ("MD", "MA", "MS", "PA"))
 _CITY_NAMES = sorted({c.name for c, _ in us_cities()} | {"New York"})  # GeoNames says "New York City"
 _COUNTY_NAMES = sorted({c.name for c in us_counties()})
+# A big city named without its state ("seen in Atlanta", "a Fresno clinic") is tagged after a locative word
+# or before a facility noun. Cities whose names are also common words, clinical terms or countries and
+# provinces are left to the model; a city that is also a person's name is PHI either way.
+_CITY_CONTEXT_POPULATION = 100_000
+_CITY_NOT_ALONE = frozenset(
+    {
+        "Mobile", "Independence", "East Independence", "Enterprise", "Orange", "Paradise", "Surprise", "Vista",
+        "Centennial", "Jamaica", "Ontario", "Washington", "Columbia", "Cypress", "Valencia", "Universal City",
+        "Tri-Cities", "Meads", "Mesa", "Concord", "Sunrise Manor", "Spring Valley", "Deer Valley", "Tempe Junction",
+    }
+)  # fmt: skip
+_BIG_CITY_NAMES = sorted(
+    {c.name for c, population in us_cities() if population >= _CITY_CONTEXT_POPULATION and c.name not in _CITY_NOT_ALONE}
+    | {"New York"}
+)
+_LOCATIVE = r"(?:in|from|at|near|to|outside|around|towards?|visiting|via|of)"
+_FACILITY_NOUN = (
+    r"(?:clinic|hospital|ED|ER|office|practice|urgent\s+care|physician|doctor|PCP|oncologist|cardiologist|surgeon"
+    r"|specialist|area|facility|nursing\s+home|rehab|center|shelter|pharmacy|VA|team|group|campus|location|branch)"
+)
 
 
 def _keyword_id(keywords: str) -> re.Pattern[str]:
@@ -330,6 +350,18 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?<![\w.'-]){_literals(_CITY_NAMES + [n.upper() for n in _CITY_NAMES])}"
             rf"(?=,\s?(?:(?:{_STATE_ABBR_NOT_CREDENTIAL})(?!\w|\.\w)|(?:MD|MA|MS|PA)\s+\d{{5}}|(?i:{_STATE_NAME})\b))"
         ),
+    ),
+    Detector(
+        "city_after_locative",
+        "LOCATION",
+        re.compile(rf"\b{_LOCATIVE}\s+(?:the\s+)?(?P<{VALUE}>{_literals(_BIG_CITY_NAMES)})(?![\w-])"),
+        VALUE,
+    ),
+    Detector(
+        "city_before_facility_noun",
+        "LOCATION",
+        re.compile(rf"(?<![\w.'-])(?P<{VALUE}>{_literals(_BIG_CITY_NAMES)})(?=(?:'s)?\s+{_FACILITY_NOUN}\b)"),
+        VALUE,
     ),
     Detector(
         "zip_after_keyword",

@@ -285,3 +285,23 @@ def test_when_a_note_has_an_identifier_on_every_line_then_overlap_resolution_wor
 
     small, large = bytecodes(lambda: detect_patterns(note(500))), bytecodes(lambda: detect_patterns(note(2000)))
     assert large < 5 * small  # 4x the spans: linear work is about 4x; comparing each span with every kept one was about 16x
+
+
+# A big city without its state: after a locative word or before a facility noun; word-like city names
+# (Mobile, Independence, Orange) and states are left alone.
+CITIES_IN_CONTEXT = [
+    ("pt from Tucson, seen in Atlanta last week", [("LOCATION", "Tucson"), ("LOCATION", "Atlanta")]),
+    ("a New York clinic", [("LOCATION", "New York")]),
+    ("moved to Boston with her son", [("LOCATION", "Boston")]),
+    ("the Fresno team called", [("LOCATION", "Fresno")]),
+    ("lives in St. Louis.", [("LOCATION", "St. Louis")]),
+    ("in independence with ADLs", []),
+    ("seen in Mobile unit, orange urine", []),
+    ("University of Michigan", []),
+    ("Phoenix is calm today", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CITIES_IN_CONTEXT)
+def test_when_a_big_city_is_named_in_context_then_it_is_a_location(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
