@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -31,6 +32,7 @@ def test_when_detect_runs_vllm_without_verbose_then_it_prints_only_its_summary(b
     proc = subprocess.run(
         [sys.executable, "-m", "deid.cli", "detect", "--input", str(notes), "--output", str(out), "--engine", "vllm"],
         cwd=REPO,
+        env={k: v for k, v in os.environ.items() if k not in ("VLLM_LOGGING_LEVEL", "TORCH_CPP_LOG_LEVEL")},  # the defaults, whatever ran before
         capture_output=True,
         text=True,
         timeout=900,
