@@ -1,33 +1,63 @@
 #!/usr/bin/env bash
-# Score an adapter on a fresh synthetic test split and record the result in its model card:
-# the model alone, the model unioned with the pattern detectors, and with mention propagation on
-# top (what detect and the job run).
-#   bash scripts/eval_adapter.sh models/smollm2-135m-deid [ENGINE]
+# Score an adapter on the project's test sets and record the results in its model card: for each
+# set, the model alone, the model unioned with the pattern detectors, and with mention propagation
+# on top (what detect and the job run).
+#   bash scripts/eval_adapter.sh models/smollm2-135m-deid-v2 [ENGINE]
+#   SETS="handwritten synth-v2-test" N=200 bash scripts/eval_adapter.sh models/...   # a subset, first N docs
+# The sets:
+#   synth-v2-test  synthetic data v2, seed 21 (deid data synth --out data/synth-v2 --seed 21 --n-train 6000)
+#   synth-v1-test  the old generator's seed-13 split, kept for comparison with earlier adapters; made by the
+#                  generator as of commit e14adc5 (git worktree add /tmp/v1 e14adc5, then there:
+#                  deid data synth --out <repo>/data/synth); skipped when data/synth/test.jsonl is missing
+#   handwritten    data/eval/handwritten.jsonl: written by hand, not by the generator (never tune on it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADAPTER=${1:?usage: eval_adapter.sh ADAPTER_DIR [vllm|transformers]}
 ENGINE=${2:-vllm}
+SETS=${SETS:-synth-v2-test synth-v1-test handwritten}
+N=${N:-0}
 DEID=.venv/bin/deid
 WORK=runs/eval-$(basename "$ADAPTER")
-rm -rf "$WORK" && mkdir -p "$WORK"
-$DEID data synth --out "$WORK/synth"
-$DEID detect --input "$WORK/synth/test.jsonl" --output "$WORK/model.jsonl" --model "$ADAPTER" --engine "$ENGINE" --no-patterns --no-propagate
-# The detector's own safety nets (deid.detect.complete_spans) over the model's spans, without a second model pass.
-.venv/bin/python - "$WORK" <<'PYTHON'
+mkdir -p "$WORK"
+
+gold_of() {
+    case "$1" in
+        synth-v2-test)
+            [ -f data/synth-v2/test.jsonl ] || $DEID data synth --out data/synth-v2 --seed 21 --n-train 6000
+            echo data/synth-v2/test.jsonl ;;
+        synth-v1-test) echo data/synth/test.jsonl ;;
+        handwritten) echo data/eval/handwritten.jsonl ;;
+        *) echo "unknown test set $1" >&2; exit 2 ;;
+    esac
+}
+
+for SET in $SETS; do
+    GOLD=$(gold_of "$SET")
+    if [ ! -f "$GOLD" ]; then
+        echo "skipping $SET: $GOLD is missing (see the comment at the top of this script)" >&2
+        continue
+    fi
+    OUT="$WORK/$SET"
+    rm -rf "$OUT" && mkdir -p "$OUT"
+    if [ "$N" -gt 0 ]; then head -n "$N" "$GOLD" > "$OUT/gold.jsonl"; else cp "$GOLD" "$OUT/gold.jsonl"; fi
+    $DEID detect --input "$OUT/gold.jsonl" --output "$OUT/model.jsonl" --model "$ADAPTER" --engine "$ENGINE" --no-patterns --no-propagate
+    # The detector's own safety nets (deid.detect.complete_spans) over the model's spans, without a second model pass.
+    .venv/bin/python - "$OUT" <<'PYTHON'
 import json, sys
 from deid.detect import DetectConfig, complete_spans
 from deid.entities import load_entity_set
 from deid.spans import Span
-work = sys.argv[1]
+out = sys.argv[1]
 labels = load_entity_set("hipaa").names
-gold = {r["id"]: r["text"] for r in map(json.loads, open(f"{work}/synth/test.jsonl", encoding="utf-8"))}
-model = [json.loads(line) for line in open(f"{work}/model.jsonl", encoding="utf-8")]
+gold = {r["id"]: r["text"] for r in map(json.loads, open(f"{out}/gold.jsonl", encoding="utf-8"))}
+model = [json.loads(line) for line in open(f"{out}/model.jsonl", encoding="utf-8")]
 for name, config in (("union", DetectConfig(propagate=False)), ("job", DetectConfig())):
-    with open(f"{work}/{name}.jsonl", "w", encoding="utf-8") as out:
+    with open(f"{out}/{name}.jsonl", "w", encoding="utf-8") as f:
         for row in model:
             spans = complete_spans(gold[row["id"]], [Span.from_dict(s) for s in row["spans"]], labels, config, with_patterns=True)
-            out.write(json.dumps({"id": row["id"], "spans": [s.to_dict() for s in spans]}) + "\n")
+            f.write(json.dumps({"id": row["id"], "spans": [s.to_dict() for s in spans]}) + "\n")
 PYTHON
-$DEID eval --gold "$WORK/synth/test.jsonl" --pred "$WORK/model.jsonl" --model-card "$ADAPTER"
-$DEID eval --gold "$WORK/synth/test.jsonl" --pred "$WORK/union.jsonl" --model-card "$ADAPTER" --card-entry model+patterns
-$DEID eval --gold "$WORK/synth/test.jsonl" --pred "$WORK/job.jsonl" --model-card "$ADAPTER" --card-entry job
+    $DEID eval --gold "$OUT/gold.jsonl" --pred "$OUT/model.jsonl" --model-card "$ADAPTER" --card-entry "$SET/model" | tee "$OUT/model.txt"
+    $DEID eval --gold "$OUT/gold.jsonl" --pred "$OUT/union.jsonl" --model-card "$ADAPTER" --card-entry "$SET/model+patterns" | tee "$OUT/union.txt"
+    $DEID eval --gold "$OUT/gold.jsonl" --pred "$OUT/job.jsonl" --model-card "$ADAPTER" --card-entry "$SET/job" | tee "$OUT/job.txt"
+done
