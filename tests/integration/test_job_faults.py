@@ -33,6 +33,7 @@ spark:
   spark.python.worker.reuse: true
   spark.sql.execution.arrow.maxRecordsPerBatch: 2
   spark.ui.enabled: false
+  spark.ui.showConsoleProgress: false  # its asynchronous redraws could land inside the lines the tests read
   spark.driver.memory: 1g
 """
 
@@ -114,6 +115,8 @@ def test_when_one_document_poisons_the_engine_then_only_its_row_is_error_and_the
     assert len(by_id) == len(rows)
     assert (by_id["n07"]["deid_status"], by_id["n07"]["note_text_deid"]) == ("error", SUPPRESSED_MARKER)
     assert {r["deid_status"] for i, r in by_id.items() if i != "n07"} == {"ok"}
+    report = json.loads((tmp_path / "out" / "_deid_report.json").read_text(encoding="utf-8"))
+    assert (report["rows_error"], report["detector_events"]["windows_without_output"]) == (1, 1)
     manifest = json.loads((tmp_path / "out" / "_deid_manifest.json").read_text(encoding="utf-8"))
     assert manifest["units"] == {}  # too many errors: no unit is recorded as current, --incremental retries them
     _no_canary(proc, tmp_path / "out")
