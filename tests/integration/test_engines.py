@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -17,7 +18,8 @@ from typing import Any
 import pytest
 
 from deid.entities import load_entity_set
-from deid.inference.base import Generation
+from deid.inference.base import Echo, Generation
+from deid.parse import parse_tagged
 from deid.prompt import build_prompt, render_prompt
 
 pytestmark = pytest.mark.slow
@@ -31,14 +33,22 @@ VLLM_SCRIPT = textwrap.dedent(
 
 
     def main() -> None:
+        import torch
+
+        from deid.inference.base import Echo
         from deid.inference.vllm import VllmEngine
 
         spec = json.loads(open(sys.argv[1], encoding="utf-8").read())
-        engine = VllmEngine(spec["model"], max_model_len=2048, kv_cache_gib=0.5, max_num_seqs=4, dtype=spec["dtype"])
+        engine = VllmEngine(
+            spec["model"], max_model_len=2048, kv_cache_gib=0.5, max_num_seqs=4, dtype=spec["dtype"], echo=True, threads=spec["threads"]
+        )
         gens = engine.generate(spec["prompts"], spec["caps"])
+        echoed = engine.generate(spec["prompts"][:1], spec["caps"][:1], [Echo(spec["note"], tuple(spec["labels"]))])
         result = {
             "max_model_len": engine.max_model_len,
+            "threads": torch.get_num_threads(),
             "generations": [{"text": g.text, "tokens": g.tokens, "finished": g.finished} for g in gens],
+            "echo": [{"text": g.text, "tokens": g.tokens, "finished": g.finished, "tag_confidences": g.tag_confidences} for g in echoed],
         }
         with open(sys.argv[2], "w", encoding="utf-8") as f:
             json.dump(result, f)
@@ -54,6 +64,8 @@ VLLM_SCRIPT = textwrap.dedent(
 NOTE = "My name is Ann Lee, call me at 555-201-7744."
 QUESTION = "What is the capital of France?"
 CAPS = (40, 64, 3)
+SEED = load_entity_set("seed")
+ENGINE_THREADS = 2  # what the engine is told to use, against the inherited OMP_NUM_THREADS=1
 
 
 @pytest.fixture(scope="module")
@@ -73,12 +85,16 @@ def vllm_result(base_model_dir: Path, prompts: list[str], tmp_path_factory: pyte
     # float32, not the engine's bfloat16 default: on CPU, bf16 greedy decoding of this 135M model
     # already picks a different first token for the plain question than the fp32 transformers
     # engine, so only fp32 can be compared token for token. The dtype is only passed through to vLLM.
-    spec = {"model": str(base_model_dir), "prompts": prompts, "caps": list(CAPS), "dtype": "float32"}
+    spec = {
+        "model": str(base_model_dir), "prompts": prompts, "caps": list(CAPS), "dtype": "float32",
+        "note": NOTE, "labels": list(SEED.names), "threads": ENGINE_THREADS,
+    }  # fmt: skip
     (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
     out = work / "result.json"
+    # As in a Spark Python worker, which inherits OMP_NUM_THREADS=1 from its task's cores.
     proc = subprocess.run(
         [sys.executable, str(script), str(work / "spec.json"), str(out)],
-        cwd=work, capture_output=True, text=True, timeout=600,
+        cwd=work, capture_output=True, text=True, timeout=600, env={**os.environ, "OMP_NUM_THREADS": "1"},
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads(out.read_text(encoding="utf-8"))
@@ -149,3 +165,24 @@ def test_when_prompts_with_different_caps_share_a_batch_then_each_cap_holds(tran
     gens = transformers_engine.generate(prompts[1:], CAPS[1:])
     assert gens[1].tokens <= CAPS[2]
     assert not gens[1].finished
+
+
+def test_when_the_worker_inherits_one_omp_thread_then_the_vllm_engine_still_uses_its_configured_threads(vllm_result: dict[str, Any]) -> None:
+    assert vllm_result["threads"] == ENGINE_THREADS
+
+
+def test_when_vllm_decodes_an_echo_then_it_reproduces_the_note_exactly_with_one_confidence_per_tag(vllm_result: dict[str, Any]) -> None:
+    [gen] = vllm_result["echo"]
+    assert gen["finished"]
+    result = parse_tagged(NOTE, gen["text"], SEED.names)
+    assert result.fidelity == 1.0 and result.checked
+    opened = sum(gen["text"].count(f"<{label}>") for label in SEED.names)
+    assert len(gen["tag_confidences"]) == opened
+    assert all(0.0 < c <= 1.0 for c in gen["tag_confidences"])
+
+
+def test_when_both_engines_decode_an_echo_then_they_write_the_same_text(transformers_engine: Any, prompts: list[str], vllm_result: dict[str, Any]) -> None:
+    [ours] = transformers_engine.generate(prompts[:1], CAPS[:1], [Echo(NOTE, SEED.names)])
+    assert parse_tagged(NOTE, ours.text, SEED.names).fidelity == 1.0
+    assert ours.text == vllm_result["echo"][0]["text"]
+    assert ours.tag_confidences == pytest.approx(tuple(vllm_result["echo"][0]["tag_confidences"]), abs=0.02)
