@@ -110,6 +110,7 @@ class VllmEngine:
             **options,
         )
         self.tokenizer = self.llm.get_tokenizer()
+        log.info("vLLM engine: %s, %d threads, echo decoding %s, compiled %s", dtype, self.threads, echo, compile)
         self.max_model_len = max_model_len
         self.dtype = dtype
         self.echo = echo
