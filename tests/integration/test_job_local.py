@@ -77,7 +77,9 @@ def test_output_is_partitioned_like_the_input_and_keeps_other_columns(job_run):
 
 def test_phi_columns_have_the_documented_schema(job_run):
     _, out, _, _ = job_run
-    phi = pa.list_(pa.struct([("label", pa.string()), ("start", pa.int32()), ("end", pa.int32())]))
+    phi = pa.list_(
+        pa.struct([("label", pa.string()), ("start", pa.int32()), ("end", pa.int32()), ("confidence", pa.float32())])
+    )
     for col in TEXT_COLS:
         assert out.schema.field(f"{col}_phi").type == phi
         assert out.schema.field(f"{col}_deid").type == pa.string()
