@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import smart_open
 
@@ -38,8 +38,8 @@ def _field(row: dict[str, Any], name: str, where: str) -> Any:
     return row[name]
 
 
-def _read_jsonl(uri: str, id_field: str, text_field: str, patient_field: str | None) -> list[Record]:
-    records = []
+def iter_jsonl_objects(uri: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(where, object)`` for each non-blank line of a JSONL file; ``where`` names file and line, never a value."""
     with smart_open.open(uri, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
@@ -51,11 +51,17 @@ def _read_jsonl(uri: str, id_field: str, text_field: str, patient_field: str | N
                 raise ValueError(f"{where}: not valid JSON") from None
             if not isinstance(row, dict):
                 raise ValueError(f"{where}: expected a JSON object")
-            text = _field(row, text_field, where)
-            if text is not None and not isinstance(text, str):
-                raise ValueError(f"{where}: field {text_field!r} must be a string or null")
-            patient = row.get(patient_field) if patient_field else None
-            records.append(Record(str(_field(row, id_field, where)), text, None if patient is None else str(patient)))
+            yield where, row
+
+
+def _read_jsonl(uri: str, id_field: str, text_field: str, patient_field: str | None) -> list[Record]:
+    records = []
+    for where, row in iter_jsonl_objects(uri):
+        text = _field(row, text_field, where)
+        if text is not None and not isinstance(text, str):
+            raise ValueError(f"{where}: field {text_field!r} must be a string or null")
+        patient = row.get(patient_field) if patient_field else None
+        records.append(Record(str(_field(row, id_field, where)), text, None if patient is None else str(patient)))
     return records
 
 

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 import smart_open
 
-from deid.io import read_records
+from deid.io import iter_jsonl_objects, read_records
 from deid.spans import Span
 from deid.spark.batch import DEID_SUFFIX, PHI_SUFFIX, STATUS_COL
 from deid.spark.report import REPORT_NAME
@@ -81,29 +81,21 @@ def read_detect_output(uri: str, text_from: str | None = None, id_field: str = "
     """
     texts = {r.id: r.text for r in read_records(text_from, id_field, text_field)} if text_from else None
     docs = []
-    with smart_open.open(uri, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{uri}, line {n}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                raise ValueError(f"{where}: not valid JSON") from None
-            if not isinstance(row, dict) or "id" not in row or "status" not in row:
-                raise ValueError(f"{where}: expected a `deid detect` output row (an object with id, spans, redacted, status)")
-            doc_id = str(row["id"])
-            if texts is not None:
-                if doc_id not in texts:
-                    raise ValueError(f"{where}: id {doc_id!r} is not in {text_from}")
-                text = texts[doc_id]
-            elif "text" in row:
-                text = row["text"]
-            else:
-                raise ValueError(f"{where}: no original text; pass --text-from with the input given to `deid detect`")
-            field = ReviewField(None, text, row.get("redacted"), _spans(row.get("spans"), text, where))
-            fidelity = row.get("fidelity")
-            docs.append(ReviewDoc(doc_id, str(row["status"]), None if fidelity is None else float(fidelity), (field,)))
+    for where, row in iter_jsonl_objects(uri):
+        if "id" not in row or "status" not in row:
+            raise ValueError(f"{where}: expected a `deid detect` output row (an object with id, spans, redacted, status)")
+        doc_id = str(row["id"])
+        if texts is not None:
+            if doc_id not in texts:
+                raise ValueError(f"{where}: id {doc_id!r} is not in {text_from}")
+            text = texts[doc_id]
+        elif "text" in row:
+            text = row["text"]
+        else:
+            raise ValueError(f"{where}: no original text; pass --text-from with the input given to `deid detect`")
+        field = ReviewField(None, text, row.get("redacted"), _spans(row.get("spans"), text, where))
+        fidelity = row.get("fidelity")
+        docs.append(ReviewDoc(doc_id, str(row["status"]), None if fidelity is None else float(fidelity), (field,)))
     return docs
 
 
