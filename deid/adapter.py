@@ -6,6 +6,9 @@ import hashlib
 import json
 import logging
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,12 +83,35 @@ def merged_checkpoint(adapter: Adapter, cache_dir: Path | None = None) -> Path:
     if not adapter.base_model.exists():
         raise FileNotFoundError(f"base model {adapter.base_model} is missing; run `deid models prepare` first")
     log.info("merging adapter %s into its base model", adapter.model_id)
-    base = AutoModelForCausalLM.from_pretrained(str(adapter.base_model), dtype=torch.float32)
-    merged = PeftModel.from_pretrained(base, str(adapter.path)).merge_and_unload()
-    staging = out.with_name(out.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    merged.save_pretrained(staging, safe_serialization=True)
-    AutoTokenizer.from_pretrained(str(adapter.base_model)).save_pretrained(staging)
-    (staging / "deid_adapter.json").write_text(json.dumps({"adapter": adapter.model_id}), encoding="utf-8")
-    staging.rename(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # A staging folder of this process's own: two jobs merging the same adapter at once do not collide.
+    staging = Path(tempfile.mkdtemp(prefix=f"{out.name}.", suffix=".partial", dir=out.parent))
+    try:
+        with _quiet_transformers():
+            base = AutoModelForCausalLM.from_pretrained(str(adapter.base_model), dtype=torch.float32)
+            merged = PeftModel.from_pretrained(base, str(adapter.path)).merge_and_unload()
+            merged.save_pretrained(staging, safe_serialization=True)
+            AutoTokenizer.from_pretrained(str(adapter.base_model)).save_pretrained(staging)
+        (staging / "deid_adapter.json").write_text(json.dumps({"adapter": adapter.model_id}), encoding="utf-8")
+        try:
+            staging.rename(out)
+        except OSError:
+            if not (out / "model.safetensors").is_file():  # not "another process published it first"
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return out
+
+
+@contextmanager
+def _quiet_transformers() -> Iterator[None]:
+    """transformers' load and save progress bars off (they are not deid's output), restored after."""
+    from transformers.utils import logging as hf_logging
+
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()

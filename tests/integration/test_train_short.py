@@ -136,6 +136,29 @@ def test_when_merged_twice_then_the_cached_checkpoint_is_reused(adapter: Adapter
     assert not list(tmp_path.glob("*.partial"))
 
 
+def test_when_merged_then_nothing_is_printed_and_progress_bars_stay_as_they_were(
+    adapter: Adapter, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from transformers.utils import logging as hf_logging
+
+    assert hf_logging.is_progress_bar_enabled()
+    merged_checkpoint(adapter, cache_dir=tmp_path)
+    assert capfd.readouterr() == ("", "")  # no "Loading weights" or "Writing model shards" bars
+    assert hf_logging.is_progress_bar_enabled()
+
+
+def test_when_two_merges_of_one_adapter_run_at_once_then_both_get_the_one_checkpoint(adapter: Adapter, tmp_path: Path) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Processes, as two jobs would be (transformers' loading is not thread-safe).
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        paths = list(pool.map(merged_checkpoint, [adapter] * 2, [tmp_path] * 2))
+    assert paths == [tmp_path / adapter.sha256[:12]] * 2
+    assert (paths[0] / "model.safetensors").is_file() and (paths[0] / "deid_adapter.json").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == [adapter.sha256[:12]]  # no staging folder left
+
+
 def test_when_a_card_is_written_for_the_run_then_it_names_the_adapter_and_base_model(run: Run) -> None:
     card = write_model_card(run.cfg.adapter_dir).read_text(encoding="utf-8")
     assert card.startswith("# short\n")
