@@ -153,10 +153,13 @@ def resolve_detector(args: JobArgs, config: JobConfig) -> tuple[DetectorFactory,
     """The detector recipe, the model id written to rows, and the model hash the manifest compares."""
     if args.detector == "patterns":
         import deid.patterns
+        import deid.places
 
         entities = load_entity_set(DEFAULT_ENTITY_SET)
-        # The pattern detectors are code: their hash is the module's and the label set's.
-        digest = hashlib.sha256(Path(deid.patterns.__file__).read_bytes() + ",".join(entities.names).encode())
+        # The pattern detectors are code and data: their hash is the package's modules', the hospital table's
+        # and the label set's.
+        sources = sorted(Path(deid.patterns.__file__).parent.glob("*.py")) + [deid.places.HOSPITALS_CSV]
+        digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources) + ",".join(entities.names).encode())
         return PatternFactory(entities), "patterns", digest.hexdigest()
     adapter = load_adapter(local_copy(args.model, ADAPTER_FILES, ADAPTER_CACHE))
     factory = ModelFactory(

@@ -1,0 +1,265 @@
+"""Deterministic regex detectors for structured identifiers, emitting HIPAA labels.
+
+Each detector is a named regex with the label it emits, the group that holds the identifier
+(so a keyword such as ``MRN`` or ``fax`` can anchor a match without being part of the span)
+and an optional validator. Add a detector by appending to ``DETECTORS``; order is priority
+when two detectors claim the same characters with spans of equal length.
+"""
+
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+from deid.patterns.base import (
+    Detector,
+    VALUE,
+    _AT_TIME,
+    _CODE_PREFIXES,
+    _DAY,
+    _ID_JOINER,
+    _ID_VALUE,
+    _MONTH_WORD,
+    _NO,
+    _NOT_DOSE,
+    _PHONE_GROUPED,
+    _PHONE_INTL,
+    _PHONE_KEYWORDS,
+    _PHONE_US,
+    _PHONE_US_ANY,
+    _PLAN_PREFIXES,
+    _TIME,
+    _TLDS,
+    _YEAR4,
+    _age_over_89,
+    _keyword_id,
+    _literals,
+    _valid_ipv4,
+    _valid_ipv6,
+    _valid_numeric_date,
+    _valid_phone_intl,
+    _valid_phone_length,
+    _valid_ssn,
+)
+from deid.patterns.places import (
+    _BIG_CITY_NAMES,
+    _CITY_NAMES,
+    _COUNTY_NAMES,
+    _FACILITY_NAMES,
+    _FACILITY_NOUN,
+    _LOCATIVE,
+    _STATE_ABBR,
+    _STATE_ABBR_NOT_CREDENTIAL,
+    _STATE_NAME,
+)
+from deid.spans import Span, keep_whole_in_order
+
+
+# --- the registry ----------------------------------------------------------------------------
+
+DETECTORS: tuple[Detector, ...] = (
+    Detector("ssn", "US_SSN", re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"), validator=_valid_ssn),
+    # After its keyword an SSN is PHI whatever its digits (987-65-4321 is the classic fake): no validator.
+    Detector(
+        "ssn_after_keyword",
+        "US_SSN",
+        re.compile(
+            rf"(?i:\b(?:SSN|SS\s*#|SS\s+no\b\.?|soc(?:ial)?\.?\s+sec(?:urity)?\.?(?:\s+{_NO})?))(?![A-Za-z])"
+            rf"(?:\s*(?:{_NO}|:|is|=))*\s*(?P<{VALUE}>\d{{3}}([ -]?)\d{{2}}\2\d{{4}})(?!\d)"
+        ),
+        VALUE,
+    ),
+    Detector(
+        "fax",
+        "FAX_NUMBER",
+        re.compile(rf"(?i:\bfax)(?!\w)(?:[^\w\n]+[A-Za-z]+){{0,3}}[^\w\n(+]*(?P<{VALUE}>{_PHONE_US_ANY}|{_PHONE_INTL})"),
+        VALUE,
+    ),
+    Detector(
+        "phone_after_keyword",
+        "PHONE_NUMBER",
+        re.compile(
+            rf"(?i:\b(?:{_PHONE_KEYWORDS}))(?!\w)(?:[^\w\n]+[A-Za-z]+){{0,3}}[^\w\n(+]*(?P<{VALUE}>{_PHONE_US_ANY}|{_PHONE_INTL}|{_PHONE_GROUPED})"
+        ),
+        VALUE,
+        _valid_phone_length,
+    ),
+    Detector("phone_us", "PHONE_NUMBER", re.compile(_PHONE_US)),
+    Detector("phone_intl", "PHONE_NUMBER", re.compile(_PHONE_INTL), validator=_valid_phone_intl),
+    Detector(
+        "email", "EMAIL_ADDRESS", re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+    ),
+    Detector("url", "URL", re.compile(r"(?i:\b(?:https?://|www\.))[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")),
+    # A host name without a scheme (imgur.com/a/x, mychart.example.org): lower-case labels, a common top-level domain.
+    Detector("url_bare", "URL", re.compile(rf"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:{_TLDS})(?![\w-])(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?")),
+    # 555-0100 to 555-0199 are reserved for fiction, and 555 numbers fill test corpora and real notes alike.
+    Detector("phone_555", "PHONE_NUMBER", re.compile(r"(?<![\w+-])555-\d{4}(?![\w-])")),
+    Detector("ipv4", "IP_ADDRESS", re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)(?!\w)"), validator=_valid_ipv4),
+    Detector(
+        "ipv6", "IP_ADDRESS", re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"), validator=_valid_ipv6
+    ),
+    Detector(
+        "date_iso",
+        "DATE_TIME",
+        re.compile(rf"(?<![\w/.:-]){_YEAR4}([-/])\d{{1,2}}\1\d{{1,2}}(?!\d)(?:(?:T|\s+|\s+at\s+){_TIME})?(?![\w/])"),
+        validator=_valid_numeric_date,
+    ),
+    Detector(
+        "date_numeric",
+        "DATE_TIME",
+        re.compile(
+            rf"(?<![\w/.:-])\d{{1,2}}(?:([/-])\d{{1,2}}\1(?:\d{{4}}|\d{{2}})|\.\d{{1,2}}\.\d{{4}})(?![\w/]|[.-]\d)"
+            rf"{_NOT_DOSE}{_AT_TIME}"
+        ),
+        validator=_valid_numeric_date,
+    ),
+    Detector(
+        "date_day_month",
+        "DATE_TIME",
+        re.compile(rf"(?<![\w/.-]){_DAY}(?:[ -]|\s+of\s+){_MONTH_WORD}(?:(?:-|,?\s+){_YEAR4}|-\d{{2}}(?!\d))?{_AT_TIME}"),
+    ),
+    Detector(
+        "date_month_day",
+        "DATE_TIME",
+        re.compile(rf"\b{_MONTH_WORD}\s+{_DAY}{_NOT_DOSE}(?:,?\s+{_YEAR4})?{_AT_TIME}"),
+    ),
+    Detector("date_month_year", "DATE_TIME", re.compile(rf"\b{_MONTH_WORD},?\s+{_YEAR4}")),
+    Detector(
+        "mrn",
+        "MEDICAL_RECORD_NUMBER",
+        _keyword_id(rf"MRN|MR\s*#|MR\s+no\b\.?|med(?:ical|\.)?\s+rec(?:ord|\.)?(?:\s+{_NO})?|patient\s+ID|pt\.?\s+ID|unit\s+no\b\.?"),
+        VALUE,
+    ),
+    Detector(
+        "account",
+        "ACCOUNT_NUMBER",
+        _keyword_id(rf"acct\.?|account|billing\s+{_NO}|encounter\s+(?:{_NO}|ID)"),
+        VALUE,
+    ),
+    Detector(
+        "health_plan",
+        "HEALTH_PLAN_NUMBER",
+        _keyword_id(
+            rf"member(?:ship)?(?:\s+(?:ID|{_NO}))?|policy|subscriber(?:\s+(?:ID|{_NO}))?|gr(?:ou)?p(?:\s+{_NO})?"
+            rf"|(?:insurance|ins\.?|medicaid|medicare|beneficiary|(?:health\s+)?plan|HMO|PPO|payer|payor|coverage)(?:\s+(?:ID|{_NO}))?"
+        ),
+        VALUE,
+    ),
+    # Letter-prefixed numbers (HMO-234567, AB-987654): the prefix of a plan, or any other identifier.
+    # Code systems that look the same (CPT-99213, NCT-...) are not PHI.
+    Detector(
+        "plan_prefixed",
+        "HEALTH_PLAN_NUMBER",
+        re.compile(rf"(?<![\w-])(?:{_PLAN_PREFIXES})-[A-Z]?\d{{5,}}(?:-\d+)?(?![\w-])"),
+    ),
+    Detector(
+        "license",
+        "LICENSE_NUMBER",
+        _keyword_id(r"DEA|licen[cs]e|lic\.|(?-i:DL)"),
+        VALUE,
+    ),
+    Detector(
+        "device",
+        "DEVICE_ID",
+        re.compile(rf"(?:(?i:\bserial(?:\s+{_NO})?|\bdevice\s+ID)|\bS/?N)(?![A-Za-z]){_ID_JOINER}{_ID_VALUE}"),
+        VALUE,
+    ),
+    Detector(
+        "zip_after_state",
+        "LOCATION",
+        re.compile(rf"(?:\b(?:{_STATE_ABBR})|(?i:\b(?:{_STATE_NAME})))\b,?\s+(?P<{VALUE}>\d{{5}}(?:-\d{{4}})?)(?![\w-])"),
+        VALUE,
+    ),
+    Detector(
+        "facility_name",
+        "LOCATION",
+        re.compile(rf"(?<![\w.'-])(?i:{_literals(_FACILITY_NAMES)})(?![\w-])"),
+    ),
+    Detector(
+        "county",
+        "LOCATION",
+        re.compile(rf"(?<![\w.'-]){_literals(_COUNTY_NAMES + [n.upper() for n in _COUNTY_NAMES])}(?![\w-])"),
+    ),
+    Detector(
+        "city_before_state",
+        "LOCATION",
+        re.compile(
+            rf"(?<![\w.'-]){_literals(_CITY_NAMES + [n.upper() for n in _CITY_NAMES])}"
+            rf"(?=,\s?(?:(?:{_STATE_ABBR_NOT_CREDENTIAL})(?!\w|\.\w)|(?:MD|MA|MS|PA)\s+\d{{5}}|(?i:{_STATE_NAME})\b))"
+        ),
+    ),
+    Detector(
+        "city_after_locative",
+        "LOCATION",
+        re.compile(rf"\b{_LOCATIVE}\s+(?:the\s+)?(?P<{VALUE}>{_literals(_BIG_CITY_NAMES)})(?![\w-])"),
+        VALUE,
+    ),
+    Detector(
+        "city_before_facility_noun",
+        "LOCATION",
+        re.compile(rf"(?<![\w.'-])(?P<{VALUE}>{_literals(_BIG_CITY_NAMES)})(?=(?:'s)?\s+{_FACILITY_NOUN}\b)"),
+        VALUE,
+    ),
+    Detector(
+        "zip_after_keyword",
+        "LOCATION",
+        re.compile(rf"(?i:\bzip(?:\s*code)?)\s*[#:]?\s*(?P<{VALUE}>\d{{5}}(?:-\d{{4}})?)(?![\w-])"),
+        VALUE,
+    ),
+    Detector(
+        "age_phrase",
+        "AGE",
+        re.compile(r"(?<![\w.])\d{2,3}(?:[- ]?(?i:years?|yrs?|y)[- ]?(?i:old)|\s?(?i:yo|y/o|y\.o\.)(?!\w))"),
+        validator=_age_over_89,
+    ),
+    Detector(
+        "age_keyword",
+        "AGE",
+        re.compile(rf"(?i:\bage[ds]?)(?:\s*:\s*|\s+(?:of\s+)?)(?P<{VALUE}>\d{{2,3}})(?![\w.])"),
+        VALUE,
+        _age_over_89,
+    ),
+    # Generic identifiers last: a more specific detector claiming the same characters wins.
+    Detector(
+        "id_prefixed",
+        "ID",
+        re.compile(rf"(?<![\w-])(?!(?:{_CODE_PREFIXES})-)[A-Z]{{1,5}}-\d{{5,}}(?:-\d+)?(?![\w-])"),
+    ),
+    Detector(
+        "id_after_keyword",
+        "ID",
+        _keyword_id(
+            rf"(?:site|subject|study|participant|enrollment|employee|staff|student|badge|case|specimen|accession|sample"
+            rf"|reference|ref|claim|visit|client|resident|passport|national|personal|unique|tracking|requisition|order"
+            rf"|rx|prescription|voucher|authori[sz]ation|auth|referral|confirmation|ticket)\s*(?:ID|{_NO})|(?-i:I[Dd])"
+        ),
+        VALUE,
+    ),
+    Detector(
+        "id_after_hash",
+        "ID",
+        re.compile(rf"(?<![\w#&])#\s?(?P<{VALUE}>[A-Z]{{1,4}}-?\d{{4,}}|\d{{5,}})(?![\w-])"),
+        VALUE,
+    ),
+)
+
+
+def detect_patterns(
+    text: str, labels: Iterable[str] | None = None, detectors: Sequence[Detector] = DETECTORS
+) -> list[Span]:
+    """Sorted, non-overlapping spans found by ``detectors``, limited to ``labels`` when given."""
+    wanted = None if labels is None else frozenset(labels)
+    candidates = [
+        (priority, span)
+        for priority, detector in enumerate(detectors)
+        if wanted is None or detector.label in wanted
+        for span in detector.find(text)
+    ]
+    return _longest_wins(candidates)
+
+
+def _longest_wins(candidates: list[tuple[int, Span]]) -> list[Span]:
+    """Keep the longest of overlapping spans whole; ties go to the earlier start, then detector priority."""
+    ranked = sorted(candidates, key=lambda c: (c[1].start - c[1].end, c[1].start, c[0]))
+    return keep_whole_in_order(span for _, span in ranked)

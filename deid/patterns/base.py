@@ -1,0 +1,165 @@
+"""The pattern detectors' parts: the detector type, shared regex building blocks and validators."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterable, Iterator
+
+from deid.spans import Span
+
+
+VALUE = "value"  # name of the regex group holding the identifier when a keyword precedes it
+
+
+@dataclass(frozen=True)
+class Detector:
+    """A named regex that emits ``label`` for the text of group ``group`` when ``validator`` accepts it."""
+
+    name: str
+    label: str
+    regex: re.Pattern[str]
+    group: int | str = 0
+    validator: Callable[[str], bool] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.group, str) and self.group not in self.regex.groupindex:
+            raise ValueError(f"detector {self.name!r} names group {self.group!r}, which its regex lacks")
+
+    def find(self, text: str) -> Iterator[Span]:
+        """Every accepted match in ``text`` as a span."""
+        for match in self.regex.finditer(text):
+            start, end = match.span(self.group)
+            if start < end and (self.validator is None or self.validator(text[start:end])):
+                yield Span(start, end, self.label)
+
+
+# --- building blocks -------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
+    r"|JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)"
+)  # title case or spelled out in capitals: lower-case "mar"/"may" and "MAR" (administration record) are words
+_MONTH_WORD = rf"{_MONTH}\b\.?"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
+_YEAR4 = r"(?:19|20)\d{2}(?!\d)"
+_TIME = (
+    r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?(?:[AaPp][Mm]\b|[AaPp]\.[Mm]\.))?"
+    r"|(?:1[0-2]|0?[1-9])\s?[AaPp][Mm]\b)"
+)
+_NOT_DOSE = r"(?!\s*(?i:mg|mcg|ml|g|units?)\b)"  # "5-10-15 mg" is a titration, "May 5 mg" a dose
+_AT_TIME = rf"(?:(?:[ T]|,\s*|\s+(?:at|@)\s*){_TIME})?"
+
+_EXTENSION = r"(?:\s*,?\s*(?i:ext\.?|x\.?|extension)\s*\d{1,5})?(?!\w)(?!-\d)"
+# A bare number must follow the North American numbering plan (area code and exchange start with
+# 2-9); a parenthesised area code is a phone number whatever its digits.
+_PHONE_US = (
+    r"(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?\d{3}|[2-9]\d{2}[ .-][2-9]\d{2})[ .-]\d{4}" + _EXTENSION
+)
+# After a keyword ("Phone:", "fax", "call her at") any digits of the right shape are a number:
+# 555-0100, 123-456-7890 and 000-000-0000 are all over real notes and test corpora.
+_PHONE_US_ANY = (
+    r"(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?\d{3}[ .-]?\d{4}|\d{3}(?P<sep>[ .-])\d{3}(?P=sep)\d{4}|\d{10}|\d{3}[ .-]\d{4}(?![ .-]\d))"
+    + _EXTENSION
+)
+# A country code and 1-5 groups (German subscriber numbers run to 8 digits: +49 30 12345678).
+_PHONE_INTL = r"(?<![\w+])\+[2-9]\d{0,2}(?:[ .-]\(?\d{1,8}\)?){1,5}(?!\w)(?!-\d)"
+# After a phone keyword, a number grouped as national numbers abroad are (55 5555 1234, 020 7946 0958).
+_PHONE_GROUPED = r"(?<![\w+])\(?\d{2,5}\)?(?:[ .-]\d{2,5}){1,4}(?!\w)(?![-/.]\d)"
+
+# An identifier after a keyword: letters, digits and inner hyphens, at least 4 long, with a digit.
+_ID_VALUE = rf"(?P<{VALUE}>(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]{{4}})[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?![\w-])"
+_NO = r"(?:no\b\.?|number|#)"  # "no.", "number" or "#" after a keyword
+_PHONE_KEYWORDS = (
+    r"phone|ph|tel(?:ephone)?|cell(?:ular)?|mobile|mob|pager|beeper|contact|call(?:ed)?|callback|text(?:ed)?"
+    r"|reach(?:ed)?|home|work|office|daytime|evening|landline|dial(?:ed)?|number"
+)
+_TLDS = "com|org|net|edu|gov|mil|io|us|info|health|app|co\\.uk|nhs\\.uk|ca|de|fr|in|mx"
+_PLAN_PREFIXES = "HMO|PPO|EPO|POS|HDHP|MCD|MCR|MCO|BCBS|BC|BS|UHC|INS|MBR|MEM|POL|GRP|PLN"
+_CODE_PREFIXES = "CPT|ICD|NDC|HCPCS|LOINC|SNOMED|RXCUI|NCT|PMID|PMC|DOI|ISBN|ISO|COVID|SARS|CYP|HLA|CD|IL|BRCA|MIL|STD|EN|IEC|DIN"
+_ID_JOINER = r"(?:\s*(?:no\b\.?|nbr\b\.?|num\b\.?|number\b|#|:|=|-(?=\s)))*\s*"
+
+
+def _literals(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, built as a trie: thousands of names cost about as much as one."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            return f"(?:{'|'.join(alts)})?" if alts else ""
+        return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+
+    return build(trie)
+
+
+def _keyword_id(keywords: str) -> re.Pattern[str]:
+    """An identifier introduced by one of ``keywords`` (case-insensitive) and optional 'no.', '#', ':'."""
+    return re.compile(rf"(?i:\b(?:{keywords}))(?![A-Za-z]){_ID_JOINER}{_ID_VALUE}")
+
+
+# --- validators ------------------------------------------------------------------------------
+
+
+def _valid_ssn(value: str) -> bool:
+    """SSA never issues area 000, 666 or 9xx, group 00 or serial 0000."""
+    digits = re.sub(r"\D", "", value)
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return len(digits) == 9 and area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def _valid_ipv4(value: str) -> bool:
+    """Four octets of at most 255."""
+    return all(int(octet) <= 255 for octet in value.split("."))
+
+
+def _valid_ipv6(value: str) -> bool:
+    """A real IPv6 address with at least three groups (so clock times like 14:30:00 never pass)."""
+    try:
+        ipaddress.IPv6Address(value)
+    except ValueError:
+        return False
+    return len([group for group in value.split(":") if group]) >= 3
+
+
+def _valid_phone_length(value: str) -> bool:
+    """A number after a phone keyword has 7 to 15 digits (local number to E.164), whatever its grouping."""
+    return 7 <= len(re.sub(r"\D", "", value.split("x")[0].split("ext")[0])) <= 15
+
+
+def _valid_phone_intl(value: str) -> bool:
+    """E.164 allows 8 to 15 digits including the country code."""
+    return 8 <= len(re.sub(r"\D", "", value)) <= 15
+
+
+def _valid_numeric_date(value: str) -> bool:
+    """The leading three numbers form a calendar date as Y-M-D, M/D/Y or D/M/Y."""
+    first, second, third = (int(n) for n in re.findall(r"\d+", value)[:3])
+    if re.match(r"\d{4}", value):
+        candidates = [(first, second, third)]
+    else:
+        year = third if third >= 100 else 2000  # a leap year, so 2/29/xx is not rejected
+        candidates = [(year, first, second), (year, second, first)]
+    return any(_is_date(*ymd) for ymd in candidates)
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
+    """Whether the three numbers name a real calendar day."""
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _age_over_89(value: str) -> bool:
+    """Ages 90 and over are PHI; ages up to 89 are not (and nobody is 130)."""
+    return 90 <= int(re.findall(r"\d+", value)[0]) < 130
