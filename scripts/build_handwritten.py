@@ -1,4 +1,5 @@
-"""Build data/eval/handwritten.jsonl from its hand-tagged source, data/eval/handwritten.tagged.txt.
+"""Build a hand-written evaluation set's JSONL from its hand-tagged source (default: set 1,
+data/eval/handwritten.tagged.txt -> data/eval/handwritten.jsonl; set 2 is handwritten2.*).
 
 Source format: blocks separated by one blank line. A document block starts with a line
 ``## <id> <genre>``; the lines after it are the document's text with inline ``<LABEL>…</LABEL>``
@@ -9,7 +10,7 @@ balanced, not nested, not empty, and must not start or end with whitespace.
 Output: one JSON object per line, ``{"id", "text", "spans": [{"start", "end", "label"}], "genre"}``,
 offsets over the untagged text, end exclusive. Errors name the document and offsets, never text.
 
-Run: .venv/bin/python scripts/build_handwritten.py [--check]
+Run: .venv/bin/python scripts/build_handwritten.py [--source TAGGED --output JSONL] [--check]
 """
 
 from __future__ import annotations
@@ -112,18 +113,21 @@ def summary(documents: list[dict[str, Any]]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--source", type=Path, default=SOURCE, help="the tagged source (default: set 1)")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="the JSONL to write (default: set 1)")
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed JSONL is out of date")
     args = parser.parse_args()
     labels = set(load_entity_set(ENTITY_SET).names)
-    documents = build(SOURCE.read_text(encoding="utf-8"), labels)
+    documents = build(args.source.read_text(encoding="utf-8"), labels)
     built = to_jsonl(documents)
     if args.check:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != built:
-            print(f"{OUTPUT} is out of date; run: .venv/bin/python scripts/build_handwritten.py", file=sys.stderr)
+            options = f"--source {args.source} --output {args.output}"
+            print(f"{args.output} is out of date; run: .venv/bin/python {sys.argv[0]} {options}", file=sys.stderr)
             return 1
         return 0
-    OUTPUT.write_text(built, encoding="utf-8")
+    args.output.write_text(built, encoding="utf-8")
     print(summary(documents))
     return 0
 

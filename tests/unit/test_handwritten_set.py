@@ -15,6 +15,9 @@ from deid.evaluate import read_documents
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "data" / "eval" / "handwritten.tagged.txt"
 JSONL = ROOT / "data" / "eval" / "handwritten.jsonl"
+SOURCE2 = ROOT / "data" / "eval" / "handwritten2.tagged.txt"
+JSONL2 = ROOT / "data" / "eval" / "handwritten2.jsonl"
+SETS = [pytest.param(SOURCE, JSONL, id="set1"), pytest.param(SOURCE2, JSONL2, id="set2")]
 LABELS = set(load_entity_set("hipaa").names)
 
 
@@ -29,9 +32,11 @@ def _load_builder() -> ModuleType:
 builder = _load_builder()
 
 
-def test_when_tagged_source_is_built_then_it_equals_the_committed_jsonl() -> None:
-    built = builder.to_jsonl(builder.build(SOURCE.read_text(encoding="utf-8"), LABELS))
-    assert built == JSONL.read_text(encoding="utf-8"), "run: .venv/bin/python scripts/build_handwritten.py"
+@pytest.mark.parametrize(("source", "jsonl"), SETS)
+def test_when_tagged_source_is_built_then_it_equals_the_committed_jsonl(source: Path, jsonl: Path) -> None:
+    built = builder.to_jsonl(builder.build(source.read_text(encoding="utf-8"), LABELS))
+    rebuild = f".venv/bin/python scripts/build_handwritten.py --source {source} --output {jsonl}"
+    assert built == jsonl.read_text(encoding="utf-8"), f"run: {rebuild}"
 
 
 def test_when_committed_jsonl_is_read_then_every_span_label_is_in_the_entity_set() -> None:
