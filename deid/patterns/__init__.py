@@ -13,6 +13,12 @@ import re
 from typing import Iterable, Sequence
 
 from deid.patterns.base import (
+    _AM_PM,
+    _MILITARY_TIME,
+    _MONTH_LOWER,
+    _TIME_AFTER_WORD,
+    _NATIONAL_ID_KEYWORDS,
+    _valid_national_id,
     Detector,
     VALUE,
     _AT_TIME,
@@ -43,6 +49,14 @@ from deid.patterns.base import (
     _valid_ssn,
 )
 from deid.patterns.places import (
+    _ADDRESS_CITY_NAMES,
+    _COUNTRY_NAMES,
+    _FACILITY_ALIASES_MULTI,
+    _FACILITY_ALIASES_SINGLE,
+    _POSTCODE_CA,
+    _POSTCODE_UK,
+    _STREET_DE,
+    _STREET_ROMANCE,
     _BIG_CITY_NAMES,
     _CITY_NAMES,
     _COUNTY_NAMES,
@@ -69,6 +83,14 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?:\s*(?:{_NO}|:|is|=))*\s*(?P<{VALUE}>\d{{3}}([ -]?)\d{{2}}\2\d{{4}})(?!\d)"
         ),
         VALUE,
+    ),
+    # National identifiers abroad after their name, however grouped ("Aadhaar 4821 7730 1164").
+    Detector(
+        "national_id",
+        "ID",
+        re.compile(rf"{_NATIONAL_ID_KEYWORDS}[^\w\n]{{0,3}}(?:(?i:no\.?|number|n°|nº|#)[^\w\n]{{0,2}})?(?P<{VALUE}>[A-Z]{{0,3}}\d[\dA-Z]*(?:[ .-][\dA-Z]+){{0,7}})(?![\w-])"),
+        VALUE,
+        _valid_national_id,
     ),
     Detector(
         "fax",
@@ -134,7 +156,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "account",
         "ACCOUNT_NUMBER",
-        _keyword_id(rf"acct\.?|account|billing\s+{_NO}|encounter\s+(?:{_NO}|ID)"),
+        _keyword_id(rf"acct\.?|account|billing\s+{_NO}|encounter\s+(?:{_NO}|ID)|(?-i:HAR|FIN|CSN)"),
         VALUE,
     ),
     Detector(
@@ -220,6 +242,63 @@ DETECTORS: tuple[Detector, ...] = (
         VALUE,
         _age_over_89,
     ),
+    # "92M with CHF", "90F presenting with": an age with the patient's sex, as an HPI opens (not "101F", a fever).
+    Detector(
+        "age_sex",
+        "AGE",
+        re.compile(
+            r"(?:(?<![^\n.:;])\s*|(?<=[.:;(] )|\b(?:a|an|is|pt|Pt|patient|Patient|HPI:?|History:?)\s+)"
+            r"(?P<value>\d{2,3})(?:[FM]|\s?(?:yo|y/o)\s?[FM])"
+            r"(?=\s+(?:with|w/|presents?|presenting|here|who|s/p|h/o|hx|PMH|admitted|c/o|complaining|brought|seen)\b)"
+        ),
+        VALUE,
+        _age_over_89,
+    ),
+    # A time of day on its own: "10:40", "4:55 PM", "7 am"; "at 1400", "ETA 2145" (a 24-hour time after its word).
+    # A one-digit hour needs its am/pm or a word before it: "ANA 1:40" is a titre.
+    Detector(
+        "time_of_day",
+        "DATE_TIME",
+        re.compile(
+            rf"(?<![\w:./-])(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?{_AM_PM})?"
+            rf"|\d{{1,2}}:[0-5]\d\s?{_AM_PM}|(?:1[0-2]|0?[1-9])\s?{_AM_PM})(?![\w:])"
+        ),
+    ),
+    Detector("time_after_word", "DATE_TIME", re.compile(rf"{_TIME_AFTER_WORD}(?P<{VALUE}>\d{{1,2}}:[0-5]\d)(?![\w:])"), VALUE),
+    Detector("time_24h_after_word", "DATE_TIME", re.compile(rf"{_TIME_AFTER_WORD}(?P<{VALUE}>{_MILITARY_TIME})"), VALUE),
+    # Month names in lower case ("march 2 thru march 5"), with a day: "may" is left out, a word first.
+    Detector("date_month_day_lower", "DATE_TIME", re.compile(rf"\b(?:{_MONTH_LOWER})\s+{_DAY}{_NOT_DOSE}(?:,?\s+{_YEAR4})?")),
+    Detector(
+        "facility_alias",
+        "LOCATION",
+        re.compile(rf"(?<![\w.'-]){_literals(_FACILITY_ALIASES_MULTI)}(?![\w-])"),
+    ),
+    Detector(
+        "facility_alias_after_locative",
+        "LOCATION",
+        re.compile(rf"\b{_LOCATIVE}\s+(?:the\s+)?(?P<{VALUE}>{_literals(_FACILITY_ALIASES_SINGLE)})(?![\w-])"),
+        VALUE,
+    ),
+    Detector(
+        "facility_alias_before_noun",
+        "LOCATION",
+        re.compile(rf"(?<![\w.'-])(?P<{VALUE}>{_literals(_FACILITY_ALIASES_SINGLE)})(?=(?:'s)?\s+{_FACILITY_NOUN}\b)"),
+        VALUE,
+    ),
+    Detector(
+        "city_in_address",
+        "LOCATION",
+        re.compile(
+            rf"(?<=,\s)(?P<{VALUE}>{_literals(_ADDRESS_CITY_NAMES)})"
+            rf"(?=\s+\d{{3}}|\s+[A-Z]\d|,\s*(?:{_literals(_COUNTRY_NAMES)})\b|\s+-\s+[A-Z]{{2}}\b)"
+        ),
+        VALUE,
+    ),
+    Detector("street_de", "LOCATION", re.compile(rf"(?<![\w-]){_STREET_DE}")),
+    Detector("street_romance", "LOCATION", re.compile(rf"(?<![\w-]){_STREET_ROMANCE}")),
+    Detector("route", "LOCATION", re.compile(r"(?i:\b(?:route|rte\.?|highway|hwy\.?|interstate)\s+\d{1,3}[A-Z]?\b)")),
+    Detector("postcode_uk", "LOCATION", re.compile(_POSTCODE_UK)),
+    Detector("postcode_ca", "LOCATION", re.compile(_POSTCODE_CA)),
     # Generic identifiers last: a more specific detector claiming the same characters wins.
     Detector(
         "id_prefixed",

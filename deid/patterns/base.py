@@ -50,6 +50,15 @@ _TIME = (
     r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?(?:[AaPp][Mm]\b|[AaPp]\.[Mm]\.))?"
     r"|(?:1[0-2]|0?[1-9])\s?[AaPp][Mm]\b)"
 )
+_AM_PM = r"(?:[AaPp]\.[Mm]\.|[AaPp][Mm]\b)"
+_MONTH_LOWER = "january|february|march|april|june|july|august|september|october|november|december"
+# Words after which a bare clock time is a time of day ("at 9:30", "until 0700", "ETA 2145").
+_TIME_AFTER_WORD = r"(?i:\b(?:at|@|by|until|till|after|before|around|approx\.?|about|ETA|from|to|between|and))\s+"
+# A 24-hour time of four digits; 1900-2059 are also years ("after 2019") and need "h" or "hrs" after them.
+_MILITARY_TIME = (
+    r"(?:(?:[01][0-8]|2[1-3])[0-5]\d(?:\s?(?i:h|hrs?|hours)\b)?|(?:19|20)[0-5]\d\s?(?i:h|hrs?|hours)\b)"
+    r"(?![\w:/-])(?!\.\d)(?!\s*(?i:mg|mcg|ml|g|units?|cc|kcal|mL)\b)"
+)
 _NOT_DOSE = r"(?!\s*(?i:mg|mcg|ml|g|units?)\b)"  # "5-10-15 mg" is a titration, "May 5 mg" a dose
 _AT_TIME = rf"(?:(?:[ T]|,\s*|\s+(?:at|@)\s*){_TIME})?"
 
@@ -158,6 +167,20 @@ def _is_date(year: int, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+# National identifiers abroad, by the name a note gives them before the number.
+_NATIONAL_ID_KEYWORDS = (
+    r"(?:(?i:\b(?:aadhaa?r|nhs\s+(?:number|no\b\.?)|s[ée]curit[ée]\s+sociale|social\s+insurance(?:\s+number)?"
+    r"|versichertennummer|krankenversichertennummer|steuer-?id|codice\s+fiscale|my\s+number|health\s+card"
+    r"|medicare\s+(?:card|number)|resident\s+registration(?:\s+number)?|personnummer|henkilötunnus))"
+    r"|\b(?:SIN|CPF|CURP|DNI|NIE|NIF|PESEL|BSN|NRIC|HKID|IHI|RRN|CNP|AHV|NINO|PPSN)\b)"
+)
+
+
+def _valid_national_id(value: str) -> bool:
+    """A national identifier has 6 to 20 digits (Aadhaar 12, NIR 15, CPF 11, SIN 9)."""
+    return 6 <= len(re.sub(r"\D", "", value)) <= 20
 
 
 def _age_over_89(value: str) -> bool:

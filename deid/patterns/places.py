@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from deid.places import hospital_names, hospitals, us_cities, us_counties
+from deid.places import country_names, hospital_names, hospitals, us_cities, us_counties, world_cities
 
 
 # ID (Idaho) is left out: "ID 12345" is far more often an identifier than an Idaho ZIP.
@@ -44,12 +44,57 @@ _CITY_NOT_ALONE = frozenset(
         "Tri-Cities", "Meads", "Mesa", "Concord", "Sunrise Manor", "Spring Valley", "Deer Valley", "Tempe Junction",
     }
 )  # fmt: skip
+# Cities abroad of a million people or more count as big cities too ("moved from Lagos"), but for names
+# that are also words or clinical abbreviations ("Aba", "Pest", "Bursa").
+_WORLD_CITY_POPULATION = 1_000_000
+_WORLD_CITY_NOT_ALONE = frozenset({"Aba", "Jos", "Kota", "Pest", "Teni", "Cali", "Bursa", "Ufa", "Kano", "Salvador", "Surat"})
+_US_BIG = {c.name for c, population in us_cities() if population >= _CITY_CONTEXT_POPULATION}
 _BIG_CITY_NAMES = sorted(
-    {c.name for c, population in us_cities() if population >= _CITY_CONTEXT_POPULATION and c.name not in _CITY_NOT_ALONE}
-    | {"New York"}
+    {name for name in _US_BIG if name not in _CITY_NOT_ALONE}
+    | {name.removeprefix("The ") for name in _US_BIG if name.startswith("The ")}  # "from the Bronx"
+    | {"New York", "NYC"}
+    | {
+        name
+        for name, _, population in world_cities()
+        if population >= _WORLD_CITY_POPULATION and name not in _WORLD_CITY_NOT_ALONE and name not in country_names()
+    }
 )
+# In a postal address ("Ikoyi, Lagos, Nigeria", "Shinjuku-ku, Tokyo 163-8001", "Mylapore, Chennai 600004") a
+# city of 100,000 or more is tagged after a comma when a postal code, a country or a "- ST" state code follows.
+_ADDRESS_CITY_NAMES = sorted(
+    {name for name, _, population in world_cities() if population >= _CITY_CONTEXT_POPULATION}
+    | {name for name in _US_BIG if name not in _CITY_NOT_ALONE}
+)
+_COUNTRY_NAMES = sorted(set(country_names()) | {"USA", "UK", "Mexico", "México", "Brasil", "Deutschland", "España"})
+
+# Hospitals by a short name alone (deid/data/us_hospitals.csv): a multi-word alias ("Mass General", "Beth
+# Israel", "Texas Children's") is precise in title case; a one-word alias ("UCLA", "MSK", "Brigham", "Mayo")
+# is tagged after a locative word or before a facility noun, like a city. Aliases that are also clinical
+# abbreviations (CMC carpometacarpal, HCA, CCF, IMC intermediate care, SSM, ...) are left to the model.
+_ALIAS_NOT_ALONE = frozenset(
+    {"CMC", "BMC", "MMC", "HCA", "HMC", "IMC", "TMC", "SMH", "CCF", "HCI", "UCH", "DRH", "SSM", "OSF", "The Med", "Strong"}
+)
+_HOSPITAL_ALIASES = {a for h in hospitals() for a in hospital_names(h) if not _FACILITY_WORD.search(a)} - _ALIAS_NOT_ALONE
+_FACILITY_ALIASES_MULTI = sorted(a for a in _HOSPITAL_ALIASES if " " in a)
+_FACILITY_ALIASES_SINGLE = sorted(a for a in _HOSPITAL_ALIASES if " " not in a)
 _LOCATIVE = r"(?:in|from|at|near|to|outside|around|towards?|visiting|via|of)"
 _FACILITY_NOUN = (
     r"(?:clinic|hospital|ED|ER|office|practice|urgent\s+care|physician|doctor|PCP|oncologist|cardiologist|surgeon"
-    r"|specialist|area|facility|nursing\s+home|rehab|center|shelter|pharmacy|VA|team|group|campus|location|branch)"
+    r"|specialist|area|facility|nursing\s+home|rehab|center|shelter|pharmacy|VA|team|group|campus|location|branch"
+    r"|health|occupational\s+health|employee\s+health|lab|radiology|imaging|pathology|transplant|cancer\s+center"
+    r"|cardiology|oncology|neurology|neurosurgery|orthopedics|ortho|pediatrics|peds|surgery|dermatology|urology"
+    r"|nephrology|psychiatry|rheumatology|endocrinology|ophthalmology|ICU|NICU|PICU|MICU|L&D)"
 )
+
+# Streets abroad: a German street word with its number ("Leopoldstraße 44") and a street type first, as in
+# Portuguese, Spanish, French and Italian ("Rua Augusta, 1500", "Av. Insurgentes Sur 1602", "Calle de Alcalá 45").
+_STREET_DE = r"[A-ZÄÖÜ][a-zäöüß-]+(?:straße|strasse|str\.|weg|gasse|platz|allee|damm)\s+\d{1,4}[a-z]?(?!\w)"
+_STREET_WORD = r"[A-ZÀ-Ý][\wÀ-ÿ'’.-]*"
+_STREET_ROMANCE = (
+    rf"(?:Rua|Avenida|Av\.|Avda\.|Calle|Carrera|Rue|Praça|Travessa|Paseo|Viale|Piazza|Estrada|Rodovia|Alameda)"
+    rf"(?:\s+(?:de|da|do|dos|das|del|de la|des|du|di|della|la|le|los|las))?\s+(?:{_STREET_WORD}|\d{{1,3}}[A-Z]?(?!\w))"
+    rf"(?:\s+(?:(?:de|da|do|del|la)\s+)?{_STREET_WORD}){{0,3}}(?:,?\s+\d{{1,5}}[A-Za-z]?(?!\w))?"
+)
+# Postcodes whose shape is distinctive on its own: the UK's ("E2 8DA", "SW1A 1AA") and Canada's ("K1A 0B1").
+_POSTCODE_UK = r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]?\s\d[ABD-HJLNP-UW-Z]{2}(?![\w-])"
+_POSTCODE_CA = r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])"

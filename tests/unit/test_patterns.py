@@ -26,7 +26,7 @@ POSITIVES = [
     ("tel:617-555-0199", [("PHONE_NUMBER", "617-555-0199")]),
     ("+1 617-555-0199 ext. 123 (desk)", [("PHONE_NUMBER", "+1 617-555-0199 ext. 123")]),
     ("1-800-555-0199 x42", [("PHONE_NUMBER", "1-800-555-0199 x42")]),
-    ("London office +44 20 7946 0958.", [("PHONE_NUMBER", "+44 20 7946 0958")]),
+    ("London office +44 20 7946 0958.", [("LOCATION", "London"), ("PHONE_NUMBER", "+44 20 7946 0958")]),
     ("(617)555-0199", [("PHONE_NUMBER", "(617)555-0199")]),
     # FAX_NUMBER: the keyword is outside the span; the phone before it stays a phone
     ("Fax: (617) 555-0101", [("FAX_NUMBER", "(617) 555-0101")]),
@@ -106,7 +106,7 @@ HARD_NEGATIVES = [
     "take 1/2 tab",
     "titrate 5-10-15 mg",
     "May need a refill",
-    "on the MAR at 14:30",
+    "on the MAR, given 14 mg",
     "a 45-year-old man, age 67, 89 yo, aged 30",
     "ratio 1:2:3",
     "invalid 13/45/2021",
@@ -239,7 +239,8 @@ PLACES = [
     ("ED at the mayo clinic today", [("LOCATION", "mayo clinic")]),
     ("Signed J. Walker, MD and Dr. Cook, PA-C; Jackson, MS following.", []),
     ("Moved here from Ohio; Normal IN range; Parkinson's disease.", []),
-    ("seen at Mass General", []),  # a short form without a facility word is left to the model
+    ("seen at Mass General", [("LOCATION", "Mass General")]),  # a multi-word short form, in title case
+    ("seen at mass general", []),  # in lower case it is left to the model
 ]  # fmt: skip
 
 
@@ -304,4 +305,51 @@ CITIES_IN_CONTEXT = [
 
 @pytest.mark.parametrize(("text", "expected"), CITIES_IN_CONTEXT)
 def test_when_a_big_city_is_named_in_context_then_it_is_a_location(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+# Places, times, ages and identifiers by shape and context (none of these texts is from an evaluation set).
+IN_CONTEXT = [
+    # times of day: two-digit hours, am/pm, a 24-hour time after its word; a titre, a year and a dose are not times
+    ("on the MAR at 14:30", [("DATE_TIME", "14:30")]),
+    ("glucose checked 06:15 and again at 9:05", [("DATE_TIME", "06:15"), ("DATE_TIME", "9:05")]),
+    ("woke at 3 am, called back 11:20 p.m.", [("DATE_TIME", "3 am"), ("DATE_TIME", "11:20 p.m.")]),
+    ("repeat lactate due by 0330; family ETA 1745.", [("DATE_TIME", "0330"), ("DATE_TIME", "1745")]),
+    ("extubated at 2015 hrs", [("DATE_TIME", "2015 hrs")]),
+    ("ANA 1:80, ratio 1:2; since 2018; after 1500 mg load; at 2045 she", []),
+    ("seen june 3 and again on september 14, 2023", [("DATE_TIME", "june 3"), ("DATE_TIME", "september 14, 2023")]),
+    ("you may 2 tabs", []),
+    # ages over 89 opening an HPI; a fever in Fahrenheit and an age up to 89 are not
+    ("93M with CHF exacerbation", [("AGE", "93")]),
+    ("91 yo F presenting with falls. 92yoM here", [("AGE", "91 yo"), ("AGE", "92")]),
+    ("Tmax 102F with chills; 88F with COPD", []),
+    # hospitals by a short name
+    ("labs drawn at Beth Israel", [("LOCATION", "Beth Israel")]),
+    ("transferred to CHOP overnight; records from the Ochsner ED", [("LOCATION", "CHOP"), ("LOCATION", "Ochsner")]),
+    ("Duke cardiology team called", [("LOCATION", "Duke")]),
+    ("CMC joint arthritis; at CMC joint", []),
+    ("CHOP the onions", []),
+    # cities: the Bronx, NYC, big cities abroad after a locative, any city of 100,000 in a postal address
+    ("EMS from the Bronx; a NYC shelter", [("LOCATION", "Bronx"), ("LOCATION", "NYC")]),
+    ("flew in from Nairobi", [("LOCATION", "Nairobi")]),
+    ("Calle 10, Medellín 050021, Colombia", [("LOCATION", "Calle 10"), ("LOCATION", "Medellín")]),
+    ("12 MG Road, Bengaluru 560001", [("LOCATION", "Bengaluru")]),
+    ("Rua das Flores 22, Curitiba - PR", [("LOCATION", "Rua das Flores 22"), ("LOCATION", "Curitiba")]),
+    ("lives in Aba and sees ABA therapy; Pest control", []),
+    # streets and postcodes abroad
+    ("Hauptstraße 5, 10115 Berlin", [("LOCATION", "Hauptstraße 5")]),
+    ("Rue de Rivoli 88, Paris", [("LOCATION", "Rue de Rivoli 88")]),
+    ("Flat 2, Leeds LS1 4DY; Ottawa K2P 1L4", [("LOCATION", "LS1 4DY"), ("LOCATION", "K2P 1L4")]),
+    ("T2 FLAIR signal; C5 6 levels", []),
+    ("stuck on Route 30 near the exit; hwy 101 crash", [("LOCATION", "Route 30"), ("LOCATION", "hwy 101")]),
+    ("route: PO, route of administration", []),
+    # account numbers by their EHR names, national identifiers abroad by theirs
+    ("FIN 55012345, CSN 880012345", [("ACCOUNT_NUMBER", "55012345"), ("ACCOUNT_NUMBER", "880012345")]),
+    ("NHS number 943 476 5919; CPF 123.456.789-09", [("ID", "943 476 5919"), ("ID", "123.456.789-09")]),
+    ("SIN 12", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), IN_CONTEXT)
+def test_when_a_place_time_age_or_national_id_has_its_context_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
