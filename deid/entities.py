@@ -14,6 +14,29 @@ DEFAULT_ENTITY_SET = "hipaa"
 
 _TAG = re.compile(r"</?([A-Za-z_][A-Za-z0-9_]*)>")
 
+# The entity set's rules that a span's own text can break (conf/entities/hipaa.yaml): "a title without a
+# name is not PHI", "ages up to 89 are not PHI", and a structured identifier has digits.
+_TITLES = r"(?:dr|mr|mrs|ms|miss|mx|prof|rev|sr|sister|fr|nurse)"
+# A title before a name is not identifying on its own ("Dr." may stay visible before "[PERSON]").
+LEADING_TITLE = re.compile(rf"(?i:{_TITLES}\.?)\s+")
+_TITLE_ONLY = re.compile(rf"(?i:[\W_]*(?:(?:{_TITLES}|doctor|the)\.?[\W_]*)*)")
+_DIGITS_REQUIRED = frozenset(
+    {"MEDICAL_RECORD_NUMBER", "ACCOUNT_NUMBER", "HEALTH_PLAN_NUMBER", "LICENSE_NUMBER", "DEVICE_ID", "US_SSN",
+     "PHONE_NUMBER", "FAX_NUMBER", "IP_ADDRESS"}
+)  # fmt: skip
+
+
+def breaks_a_rule(value: str, label: str) -> bool:
+    """Whether text tagged ``label`` cannot be PHI by the rules: a bare title, an age up to 89, a number without digits."""
+    if label == "PERSON":
+        return _TITLE_ONLY.fullmatch(value) is not None
+    if label == "AGE":
+        numbers = [int(n) for n in re.findall(r"\d+", value)]
+        return bool(numbers) and max(numbers) < 90
+    if label in _DIGITS_REQUIRED:
+        return not any(ch.isdigit() for ch in value)
+    return False
+
 
 @dataclass(frozen=True)
 class EntityLabel:

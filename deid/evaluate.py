@@ -17,12 +17,12 @@ Messages and reports carry file names, line numbers, labels, offsets and counts,
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
+from deid.entities import LEADING_TITLE
 from deid.spans import Span, sort_spans
 
 _T = TypeVar("_T")
@@ -270,8 +270,6 @@ _LEAK_COUNTS = (
     "phi_free_docs_with_fp",
 )
 
-# A title before a name is not identifying on its own ("Dr." may stay visible before "[PERSON]").
-_LEADING_TITLE = re.compile(r"(?i:(?:dr|mr|mrs|ms|miss|mx|prof|rev|sr|sister|fr|nurse)\.?)\s+")
 
 
 def _leaks(pairs: list[tuple[Sequence[Span], Sequence[Span]]], texts: Sequence[str | None]) -> dict[str, int]:
@@ -299,7 +297,7 @@ def _leaks_a_character(span: Span, text: str | None, cover: list[tuple[int, int]
     if text is None:
         return _covered(span.start, span.end, cover) < span.end - span.start
     value = text[span.start : span.end]
-    title = _LEADING_TITLE.match(value)
+    title = LEADING_TITLE.match(value)
     start = span.start + (title.end() if title and title.end() < len(value) else 0)
     visible = _uncovered(start, span.end, cover)
     return any(ch.isalnum() for a, b in visible for ch in text[a:b])

@@ -370,3 +370,15 @@ def test_when_a_json_answer_misses_an_identifier_the_patterns_find_then_the_docu
     found = ModelDetector(engine, hipaa, "json").detect([VISIT, PLAIN])
     assert [d.status for d in found] == ["fallback", "ok"]
     assert Span(51, 62, SSN) in found[0].spans
+
+
+RULES_TEXT = "Dr. saw the 67 y/o man (RN on call); Ann Lee is 93 years old."
+
+
+def test_when_the_model_tags_text_the_entity_rules_exclude_then_the_detector_drops_it(engine_tokenizer: Any, hipaa: EntitySet) -> None:
+    engine = ScriptedEngine(
+        engine_tokenizer, echo({"Dr.": "PERSON", "67 y/o": "AGE", "RN": "ACCOUNT_NUMBER", "Ann Lee": "PERSON", "93 years old": "AGE"})
+    )
+    [found] = detector(engine, hipaa, union_patterns=False, propagate=False).detect([RULES_TEXT])
+    assert found.status == "ok"
+    assert [(RULES_TEXT[s.start : s.end], s.label) for s in found.spans] == [("Ann Lee", "PERSON"), ("93 years old", "AGE")]

@@ -113,3 +113,28 @@ def test_when_yaml_example_uses_a_label_the_set_lacks_then_loading_fails(tmp_pat
     path.write_text(VALID_YAML.replace("<ID>A-12</ID>", "<MRN>A-12</MRN>"), encoding="utf-8")
     with pytest.raises(ValueError, match=r"worked example .*unknown labels \['MRN'\]"):
         load_entity_set(path)
+
+
+@pytest.mark.parametrize(
+    ("value", "label", "breaks"),
+    [
+        ("Dr.", "PERSON", True),
+        ("the nurse", "PERSON", True),
+        ("Mr. ", "PERSON", True),
+        ("Dr. Ann Lee", "PERSON", False),
+        ("Lee", "PERSON", False),
+        ("67 y/o male", "AGE", True),
+        ("89", "AGE", True),
+        ("90", "AGE", False),
+        ("ninety-three", "AGE", False),
+        ("RN", "ACCOUNT_NUMBER", True),
+        ("TX", "LICENSE_NUMBER", True),
+        ("TX 4821", "LICENSE_NUMBER", False),
+        ("ABCDEFG", "VEHICLE_ID", False),
+        ("jsmith", "ID", False),
+    ],
+)
+def test_when_a_span_text_breaks_an_entity_rule_then_it_is_said(value: str, label: str, breaks: bool) -> None:
+    from deid.entities import breaks_a_rule
+
+    assert breaks_a_rule(value, label) is breaks
