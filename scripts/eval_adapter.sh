@@ -9,12 +9,14 @@
 #   synth-v1-test  the old generator's seed-13 split, kept for comparison with earlier adapters; made by the
 #                  generator as of commit e14adc5 (git worktree add /tmp/v1 e14adc5, then there:
 #                  deid data synth --out <repo>/data/synth); skipped when data/synth/test.jsonl is missing
-#   handwritten    data/eval/handwritten.jsonl: written by hand, not by the generator (never tune on it)
+#   handwritten    data/eval/handwritten.jsonl: written by hand, not by the generator (never tune on it; the
+#                  pattern detectors were revised after reading its misses, so it is no longer blind)
+#   handwritten2   data/eval/handwritten2.jsonl: written by hand and blind, after that revision (see data/eval/README.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADAPTER=${1:?usage: eval_adapter.sh ADAPTER_DIR [vllm|transformers]}
 ENGINE=${2:-vllm}
-SETS=${SETS:-synth-v2-test synth-v1-test handwritten}
+SETS=${SETS:-synth-v2-test synth-v1-test handwritten handwritten2}
 N=${N:-0}
 DEID=.venv/bin/deid
 WORK=runs/eval-$(basename "$ADAPTER")
@@ -27,6 +29,7 @@ gold_of() {
             echo data/synth-v2/test.jsonl ;;
         synth-v1-test) echo data/synth/test.jsonl ;;
         handwritten) echo data/eval/handwritten.jsonl ;;
+        handwritten2) echo data/eval/handwritten2.jsonl ;;
         *) echo "unknown test set $1" >&2; exit 2 ;;
     esac
 }
