@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Literal, Sequence
 
-from deid.entities import EntitySet, breaks_a_rule
+from deid.entities import EntitySet, trim_to_rules
 from deid.inference.base import Echo, Engine, Generation
 from deid.inference.echo import tagged_ranges
 from deid.parse import ParseResult, parse_json, parse_tagged
@@ -313,7 +313,7 @@ def _covers(spans: Sequence[Span], required: Sequence[Span]) -> bool:
 def complete_spans(text: str, model_spans: Sequence[Span], labels: Sequence[str], config: DetectConfig, with_patterns: bool) -> list[Span]:
     """The model's spans, less those the entity set's rules exclude, with the safety nets the config turns on
     (pattern union, mention propagation), merged."""
-    spans = [s for s in model_spans if not breaks_a_rule(text[s.start : s.end], s.label)]
+    spans = [t for t in (trim_to_rules(text, s) for s in model_spans) if t is not None]
     if with_patterns:
         spans.extend(detect_patterns(text, labels))
     if config.propagate:

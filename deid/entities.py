@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
 from deid.conf import resolve_conf
+from deid.spans import Span
 
 DEFAULT_ENTITY_SET = "hipaa"
 
@@ -24,6 +25,32 @@ _DIGITS_REQUIRED = frozenset(
     {"MEDICAL_RECORD_NUMBER", "ACCOUNT_NUMBER", "HEALTH_PLAN_NUMBER", "LICENSE_NUMBER", "DEVICE_ID", "US_SSN",
      "PHONE_NUMBER", "FAX_NUMBER", "IP_ADDRESS"}
 )  # fmt: skip
+
+
+# A credential or a relation word at a name's edge is not part of it ("Heidi W. LCSW", "CMA A. Morgan",
+# "brother Gavin"), nor is punctuation around it; the period of a trailing initial is ("Anna S.").
+_CREDENTIALS = (
+    r"MD|DO|RN|NP|PA|PA-C|LPN|CNA|CMA|LCSW|LMSW|MSW|PhD|PharmD|DDS|DMD|DPM|APRN|CRNA|FNP|FNP-C|PT|DPT|OT|RD|RRT|BSN|MSN|DNP"
+)
+_RELATIONS = r"(?i:brother|father|mother|son|daughter|wife|husband|mom|dad|aunt|uncle|grandson|granddaughter|niece|nephew)"
+_PERSON_EDGE_START = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|(?:{_CREDENTIALS}|{_RELATIONS})\s+)+")
+_PERSON_EDGE_END = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|,?\s+(?:{_CREDENTIALS}))+$")
+
+
+def trim_to_rules(text: str, span: Span) -> Span | None:
+    """``span`` with a person's name cut to the name (no credential, relation word or outer punctuation),
+    or None when what is left cannot be PHI by the rules (see ``breaks_a_rule``)."""
+    start, end = span.start, span.end
+    if span.label == "PERSON":
+        lead = _PERSON_EDGE_START.match(text, start, end)
+        if lead and lead.end() < end:
+            start = lead.end()
+        tail = _PERSON_EDGE_END.search(text, start, end)
+        if tail and tail.start() > start:
+            end = tail.start()
+    if breaks_a_rule(text[start:end], span.label):
+        return None
+    return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
 
 
 def breaks_a_rule(value: str, label: str) -> bool:

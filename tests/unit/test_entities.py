@@ -138,3 +138,34 @@ def test_when_a_span_text_breaks_an_entity_rule_then_it_is_said(value: str, labe
     from deid.entities import breaks_a_rule
 
     assert breaks_a_rule(value, label) is breaks
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("Heidi W. LCSW", "Heidi W."),
+        ("CMA A. Morgan", "A. Morgan"),
+        ("brother Gavin Hudson", "Gavin Hudson"),
+        ("J. Walker, MD", "J. Walker"),
+        ("(Anna S.)", "Anna S."),
+        ("Mr. James T.", "Mr. James T."),
+        ("Son", "Son"),
+    ],
+)
+def test_when_a_person_span_has_a_credential_relation_or_punctuation_at_its_edge_then_it_is_cut_to_the_name(value: str, kept: str) -> None:
+    from deid.entities import trim_to_rules
+    from deid.spans import Span
+
+    text = f"seen: {value} today"
+    trimmed = trim_to_rules(text, Span(6, 6 + len(value), "PERSON"))
+    assert trimmed is not None and text[trimmed.start : trimmed.end] == kept and trimmed.label == "PERSON"
+
+
+def test_when_a_span_breaks_a_rule_then_trimming_drops_it_and_other_labels_are_kept_whole() -> None:
+    from deid.entities import trim_to_rules
+    from deid.spans import Span
+
+    text = "Dr. and 67 y/o, seen at Mercy, MD"
+    assert trim_to_rules(text, Span(0, 3, "PERSON")) is None
+    assert trim_to_rules(text, Span(8, 14, "AGE")) is None
+    assert trim_to_rules(text, Span(24, 33, "LOCATION")) == Span(24, 33, "LOCATION")
