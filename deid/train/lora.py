@@ -152,9 +152,12 @@ def train(cfg: TrainConfig, progress: Callable[[Any], Any] | None = None) -> lis
     results: list[EpochResult] = []
     step = 0
     epoch = 0
+    import deid.detect  # noqa: F401 - loaded now, as the code is at the start: evaluation after hours of training needs it
     while step < total_steps:
         epoch += 1
         loss, tps, step = _run_epoch(model, tok, examples, cfg, opt, rng, step, total_steps, progress)
+        # The weights are written before the evaluation, so an evaluation that fails loses no training.
+        save_adapter(model, tok, cfg, [*results, EpochResult(epoch, loss, tps, {})], n_train=len(examples), prior_config=prior_config)
         report = evaluate_generation(model, tok, val_docs, cfg) if val_docs else {}
         results.append(EpochResult(epoch, loss, tps, report))
         log.info("epoch %d: train loss %.4f, %.0f tokens/s, eval %s", epoch, loss, tps, _headline(report))
