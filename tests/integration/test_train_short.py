@@ -192,3 +192,19 @@ def test_when_training_continues_from_the_adapter_then_it_starts_from_its_weight
     assert metrics["init_adapter"]["path"] == str(run.cfg.adapter_dir)
     assert metrics["epochs"][1]["train_loss"] == result.train_loss
     assert "Training continued from the adapter" in write_model_card(cfg.adapter_dir).read_text(encoding="utf-8")
+
+
+def test_when_the_evaluation_after_training_fails_then_the_trained_adapter_is_already_on_disk(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import deid.train.lora as lora
+
+    def failing_evaluation(*args: object, **kwargs: object) -> dict[str, object]:
+        raise RuntimeError("evaluation failed")
+
+    monkeypatch.setattr(lora, "evaluate_generation", failing_evaluation)
+    cfg = dataclasses.replace(run.cfg, name="saved-first", output_dir=str(tmp_path), max_train_docs=2)
+    with pytest.raises(RuntimeError, match="evaluation failed"):
+        train(cfg)
+    assert load_adapter(cfg.adapter_dir).name == "saved-first"  # weights, config and hash all there
+    assert json.loads((cfg.adapter_dir / "metrics.json").read_text(encoding="utf-8"))["epochs"][-1]["val"] == {}
