@@ -70,6 +70,20 @@ from deid.patterns.places import (
 from deid.spans import Span, keep_whole_in_order
 
 
+# A place name that needs its context: after a locative word ("seen in Atlanta", "transferred to UCLA") or
+# before a facility or department noun ("a Fresno clinic", "Mayo cardiology"). Each name list is one trie.
+_BIG_CITIES = _literals(_BIG_CITY_NAMES)
+_ONE_WORD_ALIASES = _literals(_FACILITY_ALIASES_SINGLE)
+
+
+def _after_locative(names: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{_LOCATIVE}\s+(?:the\s+)?(?P<{VALUE}>{names})(?![\w-])")
+
+
+def _before_facility_noun(names: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w.'-])(?P<{VALUE}>{names})(?=(?:'s)?\s+{_FACILITY_NOUN}\b)")
+
+
 # --- the registry ----------------------------------------------------------------------------
 
 DETECTORS: tuple[Detector, ...] = (
@@ -214,13 +228,13 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "city_after_locative",
         "LOCATION",
-        re.compile(rf"\b{_LOCATIVE}\s+(?:the\s+)?(?P<{VALUE}>{_literals(_BIG_CITY_NAMES)})(?![\w-])"),
+        _after_locative(_BIG_CITIES),
         VALUE,
     ),
     Detector(
         "city_before_facility_noun",
         "LOCATION",
-        re.compile(rf"(?<![\w.'-])(?P<{VALUE}>{_literals(_BIG_CITY_NAMES)})(?=(?:'s)?\s+{_FACILITY_NOUN}\b)"),
+        _before_facility_noun(_BIG_CITIES),
         VALUE,
     ),
     Detector(
@@ -276,13 +290,13 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "facility_alias_after_locative",
         "LOCATION",
-        re.compile(rf"\b{_LOCATIVE}\s+(?:the\s+)?(?P<{VALUE}>{_literals(_FACILITY_ALIASES_SINGLE)})(?![\w-])"),
+        _after_locative(_ONE_WORD_ALIASES),
         VALUE,
     ),
     Detector(
         "facility_alias_before_noun",
         "LOCATION",
-        re.compile(rf"(?<![\w.'-])(?P<{VALUE}>{_literals(_FACILITY_ALIASES_SINGLE)})(?=(?:'s)?\s+{_FACILITY_NOUN}\b)"),
+        _before_facility_noun(_ONE_WORD_ALIASES),
         VALUE,
     ),
     Detector(
