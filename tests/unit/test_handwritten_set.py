@@ -17,7 +17,13 @@ SOURCE = ROOT / "data" / "eval" / "handwritten.tagged.txt"
 JSONL = ROOT / "data" / "eval" / "handwritten.jsonl"
 SOURCE2 = ROOT / "data" / "eval" / "handwritten2.tagged.txt"
 JSONL2 = ROOT / "data" / "eval" / "handwritten2.jsonl"
-SETS = [pytest.param(SOURCE, JSONL, id="set1"), pytest.param(SOURCE2, JSONL2, id="set2")]
+SOURCE3 = ROOT / "data" / "eval" / "handwritten3.tagged.txt"
+JSONL3 = ROOT / "data" / "eval" / "handwritten3.jsonl"
+SETS = [
+    pytest.param(SOURCE, JSONL, id="set1"),
+    pytest.param(SOURCE2, JSONL2, id="set2"),
+    pytest.param(SOURCE3, JSONL3, id="set3"),
+]
 LABELS = set(load_entity_set("hipaa").names)
 
 
