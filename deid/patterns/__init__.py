@@ -14,6 +14,11 @@ from typing import Iterable, Sequence
 
 from deid.patterns.base import (
     _AM_PM,
+    _EARLY_MILITARY_TIME,
+    _MONTH_DAY_AFTER,
+    _MONTH_SLASH_DAY,
+    _PERSON_TITLE,
+    _WEEKDAY,
     _MILITARY_TIME,
     _MONTH_LOWER,
     _TIME_AFTER_WORD,
@@ -47,9 +52,15 @@ from deid.patterns.base import (
     _valid_phone_intl,
     _valid_phone_length,
     _valid_ssn,
+    _valid_vin,
 )
 from deid.patterns.places import (
     _ADDRESS_CITY_NAMES,
+    _ALIAS_ALONE,
+    _FACILITY_GENERIC_WORDS,
+    _FACILITY_HEAD,
+    _PHARMACY_CHAIN,
+    _STREET_US,
     _COUNTRY_NAMES,
     _FACILITY_ALIASES_MULTI,
     _FACILITY_ALIASES_SINGLE,
@@ -82,6 +93,21 @@ def _after_locative(names: str) -> re.Pattern[str]:
 
 def _before_facility_noun(names: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.'-])(?P<{VALUE}>{names})(?=(?:'s)?\s+{_FACILITY_NOUN}\b)")
+
+
+_NAME_WORD = r"(?:[OD]['’])?[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?"
+_PARTICLE = r"(?:van|von|de|da|del|der|la|le|di|du|dos|bin|al)"
+# Capitalised words after a title that are no name ("Dr. Visit", "Dr. Smith Cardiology").
+_NOT_A_NAME = _FACILITY_GENERIC_WORDS | {"Visit", "Note", "Notes", "Office", "Appointment", "Appt", "Orders", "Consult", "Said", "Called"}
+_GENERIC_WORD = f"(?:{'|'.join(sorted(map(re.escape, _NOT_A_NAME), key=len, reverse=True))})"
+
+
+def _names_a_facility(value: str) -> bool:
+    """A capitalised facility name says which one: some word before its head noun is not a generic one."""
+    words = re.findall(r"[\w'’&.+-]+", value)
+    head_start = re.search(_FACILITY_HEAD, value)
+    before = value[: head_start.start()] if head_start else value
+    return any(w not in _FACILITY_GENERIC_WORDS for w in re.findall(r"[\w'’&.+-]+", before)) and len(words) > 1
 
 
 # --- the registry ----------------------------------------------------------------------------
@@ -170,7 +196,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "account",
         "ACCOUNT_NUMBER",
-        _keyword_id(rf"acct\.?|account|billing\s+{_NO}|encounter\s+(?:{_NO}|ID)|(?-i:HAR|FIN|CSN)"),
+        _keyword_id(rf"acct\.?|account|billing\s+{_NO}|encounter\s+(?:{_NO}|ID)|claim(?:\s+(?:ID|{_NO}))?|(?-i:HAR|FIN|CSN)"),
         VALUE,
     ),
     Detector(
@@ -308,6 +334,95 @@ DETECTORS: tuple[Detector, ...] = (
         ),
         VALUE,
     ),
+    Detector("street_us", "LOCATION", re.compile(_STREET_US)),
+    Detector(
+        "facility_alias_alone",
+        "LOCATION",
+        re.compile(rf"(?<![\w.'-]){_literals(sorted(_ALIAS_ALONE))}(?![\w-]|'(?!s\b))"),
+    ),
+    Detector("pharmacy_chain", "LOCATION", re.compile(rf"(?<![\w.'-]){_PHARMACY_CHAIN}(?![\w-])")),
+    Detector(
+        "facility_capitalised",
+        "LOCATION",
+        re.compile(
+            rf"(?<![\w.'’&-])(?!(?:The|A|An|Called|Per|From|To|At|In|Via|Seen|Sent|Discharged|Transferred|Admitted)\s)"
+            rf"(?:(?:St|Mt)\.[ \t]+|(?!(?:Dr|Mr|Mrs|Ms|Dear)\b)[A-Z](?:[\w'’&-]*[\w'’]|[\w'’&.-]{{2,}})[ \t]+(?:(?:of|and|&|the)[ \t]+)?){{1,4}}"
+            rf"{_FACILITY_HEAD}(?![\w-])(?!\s*(?:#|(?i:no\b|number|ID\b)))"  # "Hospital #:" is a keyword
+        ),
+        validator=_names_a_facility,
+    ),
+    # A day of the week that points at one day, with the time or date that follows it ("Thurs 3pm", "Tue 11/3");
+    # "every Monday" recurs and is not one day.
+    Detector(
+        "weekday",
+        "DATE_TIME",
+        re.compile(
+            rf"(?<![\w/-])(?<!(?i:every) )(?<!(?i:each) ){_WEEKDAY}"
+            rf"(?:,?\s+(?:(?:at|@)\s*)?(?:{_TIME}|{_MONTH_SLASH_DAY}(?:/\d{{2,4}})?|{_MONTH_WORD}\s+{_DAY}))?"
+        ),
+    ),
+    # A month/day without a year after a word that dates something, with a time after it ("adm 11/26", "next level 12/3 0530").
+    Detector(
+        "month_day_after_word",
+        "DATE_TIME",
+        re.compile(rf"{_MONTH_DAY_AFTER}(?P<{VALUE}>{_MONTH_SLASH_DAY}(?:\s+(?:(?:at|@)\s*)?(?:{_TIME}|[0-2]\d[0-5]\d(?!\d)))?)"),
+        VALUE,
+    ),
+    Detector("month_day_time", "DATE_TIME", re.compile(rf"(?<![\w/.-]){_MONTH_SLASH_DAY}\s+(?:(?:at|@)\s*)?(?:{_TIME}|[0-2]\d[0-5]\d(?![\w:]))")),
+    Detector("time_after_eta", "DATE_TIME", re.compile(rf"(?i:\b(?:ETA|@))\s*(?P<{VALUE}>(?:19|2[0-3])[0-5]\d)(?![\w:/.-])"), VALUE),
+    # A ZIP code after a big US city without its state ("Philadelphia 19130").
+    Detector("zip_after_city", "LOCATION", re.compile(rf"(?<![\w.'-])(?:{_BIG_CITIES}),?\s+(?P<{VALUE}>\d{{5}}(?:-\d{{4}})?)(?![\w-])"), VALUE),
+    # A licence plate after its word ("plate per EMS HXR4471", "license plate 7ABC123"); a VIN by its shape.
+    Detector(
+        "vehicle_plate",
+        "VEHICLE_ID",
+        re.compile(
+            rf"(?i:\b(?:license\s+plate|plate|VIN))(?:\s*(?:{_NO}|:|is|per\s+\w+))*\s*"
+            rf"(?P<{VALUE}>(?=[A-Z0-9 -]*\d)[A-Z0-9]{{1,4}}[ -]?[A-Z0-9]{{2,13}})(?![\w-])"
+        ),
+        VALUE,
+    ),
+    Detector("vin", "VEHICLE_ID", re.compile(r"(?<![\w-])[A-HJ-NPR-Z0-9]{17}(?![\w-])"), validator=_valid_vin),
+    # A Chinese mobile number, grouped 3-4-4 ("138 1234 5678"): eleven digits from 13x to 19x.
+    Detector("phone_cn_mobile", "PHONE_NUMBER", re.compile(r"(?<![\w+-])1[3-9]\d([ -])\d{4}\1\d{4}(?![\w-])")),
+    # An age over 89 said of a person ("my mom is 92", "she turned 95") or in another language ("93岁", "91 ans").
+    Detector(
+        "age_of_person",
+        "AGE",
+        re.compile(
+            r"(?i:\b(?:she|he|mom|mother|dad|father|grand(?:ma|pa|mother|father)|wife|husband|aunt|uncle|patient|pt|who))"
+            r"\s+(?:is|was|turned|turns|will\s+be)\s+(?P<value>\d{2,3})(?![\w.%/])(?!\s*(?i:%|percent|kg|lbs?|bpm|mmhg|mg|on|over|RA)\b)"
+        ),
+        VALUE,
+        _age_over_89,
+    ),
+    Detector(
+        "age_other_language",
+        "AGE",
+        re.compile(r"(?<![\w.])\d{2,3}(?:\s?(?:岁|歲|歳|세)|\s(?:ans|Jahre|años|anos|anni|jaar)\b)"),
+        validator=_age_over_89,
+    ),
+    # A title and a capitalised name ("Dr. Okafor", "Pani Zofia Kowalczyk", "Officer Ruiz"), the title included.
+    Detector(
+        "person_after_title",
+        "PERSON",
+        re.compile(
+            rf"(?<![\w.])(?:{_PERSON_TITLE}) (?:(?:{_PERSON_TITLE}) )?(?:[A-Z]\. ?)?(?:{_PARTICLE} ){{0,2}}(?!{_GENERIC_WORD}\b){_NAME_WORD}"
+            rf"(?: (?:[A-Z]\.|(?:{_PARTICLE} ){{0,2}}(?!{_GENERIC_WORD}\b){_NAME_WORD})){{0,3}}"
+        ),
+    ),
+    # "on the 14th", "by the 3rd of December": an ordinal day after a dating word, with "the"; not "the 3rd floor".
+    Detector(
+        "ordinal_day",
+        "DATE_TIME",
+        re.compile(
+            rf"(?i:\b(?:on|by|before|after|until|till|since|from|visiting))\s+(?P<{VALUE}>the\s+(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)"
+            rf"(?:\s+of\s+{_MONTH_WORD}(?:,?\s+{_YEAR4})?|(?![\w-])(?!\s+(?:of\s+)?[a-z])))"
+        ),
+        VALUE,
+    ),
+    # A time and the day it is on: "16:05 on 11/21", "9 am on 3/2".
+    Detector("time_on_date", "DATE_TIME", re.compile(rf"(?<![\w:./-]){_TIME}\s+on\s+{_MONTH_SLASH_DAY}(?:/\d{{2,4}})?")),
     Detector("street_de", "LOCATION", re.compile(rf"(?<![\w-]){_STREET_DE}")),
     Detector("street_romance", "LOCATION", re.compile(rf"(?<![\w-]){_STREET_ROMANCE}")),
     Detector("route", "LOCATION", re.compile(r"(?i:\b(?:route|rte\.?|highway|hwy\.?|interstate)\s+\d{1,3}[A-Z]?\b)")),
@@ -326,6 +441,7 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?:site|subject|study|participant|enrollment|employee|staff|student|badge|case|specimen|accession|sample"
             rf"|reference|ref|claim|visit|client|resident|passport|national|personal|unique|tracking|requisition|order"
             rf"|rx|prescription|voucher|authori[sz]ation|auth|referral|confirmation|ticket)\s*(?:ID|{_NO})|(?-i:I[Dd])"
+            rf"|participant|subject|specimen|accession|badge|passport"
         ),
         VALUE,
     ),
@@ -335,6 +451,8 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(rf"(?<![\w#&])#\s?(?P<{VALUE}>[A-Z]{{1,4}}-?\d{{4,}}|\d{{5,}})(?![\w-])"),
         VALUE,
     ),
+    # Last: a four-digit value after an ID keyword ("Site ID: 0042") is the identifier, not a time.
+    Detector("time_early_24h", "DATE_TIME", re.compile(_EARLY_MILITARY_TIME)),
 )
 
 

@@ -53,13 +53,40 @@ _TIME = (
 _AM_PM = r"(?:[AaPp]\.[Mm]\.|[AaPp][Mm]\b)"
 _MONTH_LOWER = "january|february|march|april|june|july|august|september|october|november|december"
 # Words after which a bare clock time is a time of day ("at 9:30", "until 0700", "ETA 2145").
-_TIME_AFTER_WORD = r"(?i:\b(?:at|@|by|until|till|after|before|around|approx\.?|about|ETA|from|to|between|and))\s+"
+_TIME_AFTER_WORD = r"(?i:\b(?:at|@|by|until|till|after|before|around|approx\.?|about|ETA|from|to|between|and|today|tomorrow|tonight|yesterday))\s+"
 # A 24-hour time of four digits; 1900-2059 are also years ("after 2019") and need "h" or "hrs" after them.
 _MILITARY_TIME = (
     r"(?:(?:[01][0-8]|2[1-3])[0-5]\d(?:\s?(?i:h|hrs?|hours)\b)?|(?:19|20)[0-5]\d\s?(?i:h|hrs?|hours)\b)"
     r"(?![\w:/-])(?!\.\d)(?!\s*(?i:mg|mcg|ml|g|units?|cc|kcal|mL)\b)"
 )
 _NOT_DOSE = r"(?!\s*(?i:mg|mcg|ml|g|units?)\b)"  # "5-10-15 mg" is a titration, "May 5 mg" a dose
+# A day of the week that points at one day ("seen Tues", "Thursday 3pm"); "sat" and "sun" are words, plurals and
+# "Mon/Wed/Fri" recur.
+_WEEKDAY = (
+    r"(?:(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri)(?![\w'’/])"
+    r"|(?:Sat|Sun|SAT|SUN)(?=,?\s+(?:\d|at\b|@)))"
+)
+# Words after which a month/day without a year is a date ("adm 11/26", "seen on 3/4", "next level 12/3").
+_MONTH_DAY_AFTER = (
+    r"(?i:\b(?:on|since|until|till|thru|through|before|after|adm(?:it(?:ted)?|ission)?|admitted|discharged?|d/c'?d?"
+    r"|seen|visit|appt|appointment|surgery|s/p|issued|re-?issued|dated|DOS|due|started|stopped|held|drawn|level"
+    r"|last|next|scheduled|returned|effective|expires?|exp\.?|week\s+of|wk\s+of))\s*"
+)
+# A month/day without a year: the month first, as US notes write it; not a fraction of a dose nor a score.
+_MONTH_SLASH_DAY = (
+    r"(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])(?![\d/]|\.\d)"
+    r"(?!\s*(?:tabs?|tablets?|pills?|caps?|doses?|strength|of|mg|mcg|ml|mL|units?|inch|in|cm|NS)\b)"
+    r"(?!\s*(?i:systolic|diastolic|holosystolic|pansystolic|murmur|SEM|strength|motor|reflex(?:es)?|pain|power)\b)"
+)
+# A four-digit clock time with a leading zero ("0615", "0312"): no year, dose or ZIP has that shape.
+# A title before a name; the title belongs to the PERSON span (conf/entities/hipaa.yaml). Titles that are also
+# words before a capital ("Lt. Arm", "Sig. Take", "Pan American", "Nurse Manager") are left out, as are roles
+# ("Officer Ruiz": the role stays outside, as the generator tags it).
+_PERSON_TITLE = (
+    r"(?:Dr|Mr|Mrs|Ms|Mx|Prof|Mme|Mlle|Sra|Srta|Dott|Ptl|Sgt|Det|Capt|Insp)\.?"
+    r"|(?:Miss|Frau|Herr|Señora|Señor|Signora|Signor|Pani|Sister|Father|Rabbi|Pastor|Doctor|Madame|Monsieur)"
+)
+_EARLY_MILITARY_TIME = r"(?<![\w.:/#+-])(?<!ext )(?<!\bx )0\d[0-5]\d(?![\w/.-]|:\d|\s?\d)(?!\s*(?i:mg|mcg|ml|g|units?)\b)"
 _AT_TIME = rf"(?:(?:[ T]|,\s*|\s+(?:at|@)\s*){_TIME})?"
 
 _EXTENSION = r"(?:\s*,?\s*(?i:ext\.?|x\.?|extension)\s*\d{1,5})?(?!\w)(?!-\d)"
@@ -80,7 +107,11 @@ _PHONE_INTL = r"(?<![\w+])\+[2-9]\d{0,2}(?:[ .-]\(?\d{1,8}\)?){1,5}(?!\w)(?!-\d)
 _PHONE_GROUPED = r"(?<![\w+])\(?\d{2,5}\)?(?:[ .-]\d{2,5}){1,4}(?!\w)(?![-/.]\d)"
 
 # An identifier after a keyword: letters, digits and inner hyphens, at least 4 long, with a digit.
-_ID_VALUE = rf"(?P<{VALUE}>(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]{{4}})[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?![\w-])"
+# Digits in groups count as one value ("DL 28 441 907", "member 2953 41872 1").
+_ID_VALUE = (
+    rf"(?P<{VALUE}>\d{{2,5}}(?:\s\d{{1,5}}){{1,3}}(?![\w-])"
+    rf"|(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]{{4}})[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?![\w-])"
+)
 _NO = r"(?:no\b\.?|number|#)"  # "no.", "number" or "#" after a keyword
 _PHONE_KEYWORDS = (
     r"phone|ph|tel(?:ephone)?|cell(?:ular)?|mobile|mob|pager|beeper|contact|call(?:ed)?|callback|text(?:ed)?"
@@ -186,3 +217,8 @@ def _valid_national_id(value: str) -> bool:
 def _age_over_89(value: str) -> bool:
     """Ages 90 and over are PHI; ages up to 89 are not (and nobody is 130)."""
     return 90 <= int(re.findall(r"\d+", value)[0]) < 130
+
+
+def _valid_vin(value: str) -> bool:
+    """A vehicle identification number mixes letters and digits (17 characters, no I, O or Q)."""
+    return sum(ch.isdigit() for ch in value) >= 3 and sum(ch.isalpha() for ch in value) >= 3

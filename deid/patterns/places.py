@@ -77,6 +77,27 @@ _ALIAS_NOT_ALONE = frozenset(
 _HOSPITAL_ALIASES = {a for h in hospitals() for a in hospital_names(h) if not _FACILITY_WORD.search(a)} - _ALIAS_NOT_ALONE
 _FACILITY_ALIASES_MULTI = sorted(a for a in _HOSPITAL_ALIASES if " " in a)
 _FACILITY_ALIASES_SINGLE = sorted(a for a in _HOSPITAL_ALIASES if " " not in a)
+# One-word aliases that name nothing else, in their own case: long acronyms that are no clinical abbreviation
+# ("OHSU", "UCSF", "BIDMC") and distinctive system names ("Geisinger", "Ochsner"). CHOP (a regimen), MSK
+# (musculoskeletal), LVH (hypertrophy), UVA (ultraviolet), Atrium and Parkland (a burns formula) are not here.
+_ALIAS_ALONE = frozenset(
+    {
+        "ANMC", "BIDMC", "BUMC", "BWH", "CCHMC", "CHLA", "CHOA", "CPMC", "CUIMC", "DFCI", "DHMC", "HCMC", "HUP", "JHH",
+        "LLUMC", "LPCH", "MDACC", "MEEI", "MGH", "MGUH", "MSKCC", "MUSC", "NSUH", "NYP", "NYP-Columbia", "NYU", "OHSU",
+        "RWJUH", "SCVMC", "SIUH", "TJUH", "UAMS", "UCDMC", "UCLA", "UCSD", "UCSF", "UHCMC", "UIHC", "UMMC", "UNMC",
+        "UNMH", "UPMC", "URMC", "UTSW", "UVMMC", "UWMC", "VUMC", "WRNMMC", "YNHH", "ZSFG", "Cedars-Sinai", "Dana-Farber",
+        "Dartmouth-Hitchcock", "Harbor-UCLA", "LAC+USC", "NewYork-Presbyterian", "AdventHealth", "CommonSpirit",
+        "MetroHealth", "Froedtert", "Geisinger", "Gundersen", "Eskenazi", "Erlanger", "Hackensack", "Harborview",
+        "Huntsman", "Intermountain", "Karmanos", "Kapiolani", "Maimonides", "Montefiore", "Northwell", "Ochsner",
+        "Siteman", "Vanderbilt", "Wexner", "Shands", "Moffitt",
+    }
+) & set(_FACILITY_ALIASES_SINGLE)  # fmt: skip
+# Pharmacies by their chain's name: a facility where a note says the patient fills or was called ("called CVS",
+# "Walgreens on Main St"); "CVS" alone is also the cardiovascular system, so it needs a locative word or "pharmacy".
+_PHARMACY_CHAIN = (
+    r"(?:Walgreens|Rite\s+Aid|Duane\s+Reade|Kroger\s+Pharmacy|Publix\s+Pharmacy|Walmart\s+Pharmacy|Costco\s+Pharmacy"
+    r"|(?<=called\s)CVS|(?<=at\s)CVS|(?<=to\s)CVS|(?<=from\s)CVS|CVS(?=\s+(?i:pharmacy|on|in|at)\b))"
+)
 _LOCATIVE = r"(?:in|from|at|near|to|outside|around|towards?|visiting|via|of)"
 _FACILITY_NOUN = (
     r"(?:clinic|hospital|ED|ER|office|practice|urgent\s+care|physician|doctor|PCP|oncologist|cardiologist|surgeon"
@@ -87,14 +108,57 @@ _FACILITY_NOUN = (
 )
 
 # Streets abroad: a German street word with its number ("Leopoldstraße 44") and a street type first, as in
-# Portuguese, Spanish, French and Italian ("Rua Augusta, 1500", "Av. Insurgentes Sur 1602", "Calle de Alcalá 45").
+# Portuguese, Spanish, French and Italian ("Rua Augusta, 1500", "Av. Insurgentes Sur 1602", "Calle de Alcalá 45"),
+# and a Mexican neighbourhood ("Col. Roma Norte").
 _STREET_DE = r"[A-ZÄÖÜ][a-zäöüß-]+(?:straße|strasse|str\.|weg|gasse|platz|allee|damm)\s+\d{1,4}[a-z]?(?!\w)"
-_STREET_WORD = r"[A-ZÀ-Ý][\wÀ-ÿ'’.-]*"
+_STREET_WORD = r"[A-ZÀ-Ý](?:[\wÀ-ÿ'’.-]*[\wÀ-ÿ'’])?"  # no trailing period: a sentence may end after a street
 _STREET_ROMANCE = (
-    rf"(?:Rua|Avenida|Av\.|Avda\.|Calle|Carrera|Rue|Praça|Travessa|Paseo|Viale|Piazza|Estrada|Rodovia|Alameda)"
+    rf"(?:Rua|Avenida|Av\.|Avda\.|Calle|Carrera|Rue|Praça|Travessa|Paseo|Viale|Piazza|Estrada|Rodovia|Alameda|Colonia|Col\.)"
     rf"(?:\s+(?:de|da|do|dos|das|del|de la|des|du|di|della|la|le|los|las))?\s+(?:{_STREET_WORD}|\d{{1,3}}[A-Z]?(?!\w))"
     rf"(?:\s+(?:(?:de|da|do|del|la)\s+)?{_STREET_WORD}){{0,3}}(?:,?\s+\d{{1,5}}[A-Za-z]?(?!\w))?"
+)
+# US street addresses, which notes and letters abroad share: a house number, a directional, one to four name words
+# and a street type, then a directional and a unit ("676 N. St. Clair St, Suite 600", "1968 Peachtree Rd NW",
+# "525 E 68th St", "Unit 4/22 Beach Rd"). The street type is what makes the shape precise.
+_STREET_TYPE = (
+    r"(?:(?:St|Street|Ave|Avenue|Av|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Pkwy|Parkway|Ter|Terrace"
+    r"|Cir|Circle|Hwy|Highway|Sq|Square|Trl|Trail|Plz|Plaza|Crescent|Cres|Close|Grove|Loop|Pike|Turnpike|Alley"
+    r"|STREET|ST|AVENUE|AVE|ROAD|RD|BLVD|DRIVE|DR|LANE|LN|WAY|COURT|PLACE|PKWY|HWY)\.?"
+    r"(?<!Dr)(?<!Dr\.)(?<!DR)(?<!DR\.)|(?:Dr|DR)\.?(?![ \t]+[A-Z][a-z]))"  # "Dr." before a name is a title
+)
+_DIRECTIONAL = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
+_STREET_NAME_WORD = r"(?:(?:St|Mt|Ft)\.|[A-Z][A-Za-z'’-]*|\d{1,3}(?:st|nd|rd|th))"
+_UNIT = r"(?:,?[ \t]+(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|Building|Flat|APT|SUITE|STE|UNIT|#)\.?\s*#?\s*[A-Za-z0-9-]{1,6}(?![\w-]))"
+_STREET_US = (
+    rf"(?<![\w/.,-])(?:(?:Unit|Flat|Apt)[ \t]+[A-Za-z0-9]{{1,5}}[/,]\s*)?\d{{1,6}}[A-Za-z]?(?:[-/]\d{{1,5}})?[ \t]+"
+    rf"(?:{_DIRECTIONAL}[ \t]+)?(?:{_STREET_NAME_WORD}[ \t]+(?:(?:de|del|la|los|van|von|of|the)[ \t]+)?){{0,3}}{_STREET_NAME_WORD}[ \t]+{_STREET_TYPE}"
+    rf"(?:[ \t]+{_DIRECTIONAL})?(?![\w'’-]){_UNIT}?"
 )
 # Postcodes whose shape is distinctive on its own: the UK's ("E2 8DA", "SW1A 1AA") and Canada's ("K1A 0B1").
 _POSTCODE_UK = r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]?\s\d[ABD-HJLNP-UW-Z]{2}(?![\w-])"
 _POSTCODE_CA = r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])"
+
+# A facility named by one to four capitalised words before what it is ("Seasons Hospice", "Lincoln High School",
+# "Sunrise Senior Living"); names made only of generic words ("Cardiology Clinic", "Community Hospital") are not PHI.
+_FACILITY_HEAD = (  # words apart by spaces, never a line break
+    r"(?:Hospital|Hospice|Medical[ \t]+Cent(?:er|re)|Health[ \t]+Cent(?:er|re)|Clinic|Nursing[ \t]+(?:Home|Center)"
+    r"|Rehabilitation[ \t]+(?:Center|Hospital)|Rehab[ \t]+Center|Care[ \t]+Center|Senior[ \t]+Living|Assisted[ \t]+Living"
+    r"|Retirement[ \t]+(?:Community|Home)|Surgery[ \t]+Center|Surgical[ \t]+Center|Urgent[ \t]+Care|Pharmacy"
+    r"|(?:High|Middle|Elementary|Primary)[ \t]+School|Academy)"
+)
+_FACILITY_GENERIC_WORDS = frozenset(
+    {
+        "The", "A", "An", "Our", "Your", "His", "Her", "Their", "This", "That", "Called", "Discharged", "Transferred",
+        "Admitted", "Seen", "Sent", "Per", "From", "To", "At", "In", "Via", "Home", "Local", "Outside", "Community",
+        "General", "Regional", "County", "City", "State", "University", "Memorial", "Children's", "Women's", "Veterans",
+        "Primary", "Care", "Family", "Internal", "Medicine", "Emergency", "Urgent", "Walk-in", "Free", "Mental", "Health",
+        "Behavioral", "Psychiatric", "Specialty", "Surgical", "Surgery", "Outpatient", "Inpatient", "Day", "Night",
+        "Pain", "Sleep", "Eye", "Dental", "Wound", "Vein", "Fertility", "Travel", "Diabetes", "Anticoagulation",
+        "Coumadin", "Infusion", "Dialysis", "Cancer", "Heart", "Vascular", "Spine", "Sports", "Teaching", "Private",
+        "Public", "Rehab", "Rehabilitation", "Nursing", "Long-term", "Acute", "Skilled", "Senior", "Hospice", "Home",
+        "Medical", "Clinic", "Hospital", "Pharmacy", "Retail", "Mail-order", "Specialty", "Compounding", "Pediatric",
+        "Adult", "Geriatric", "Student", "Employee", "Occupational", "Same-day", "Ambulatory", "Trauma", "Level", "I",
+        "II", "III", "IV",
+    }
+    | {w.capitalize() for w in re.findall(r"[a-z]+", _FACILITY_NOUN)}
+)  # fmt: skip

@@ -237,7 +237,7 @@ PLACES = [
     ("records from Mt. Sinai Medical Center", [("LOCATION", "Mt. Sinai Medical Center")]),
     ("in St. Luke's University Hospital's ED", [("LOCATION", "St. Luke's University Hospital")]),
     ("ED at the mayo clinic today", [("LOCATION", "mayo clinic")]),
-    ("Signed J. Walker, MD and Dr. Cook, PA-C; Jackson, MS following.", []),
+    ("Signed J. Walker, MD and Dr. Cook, PA-C; Jackson, MS following.", [("PERSON", "Dr. Cook")]),  # no city
     ("Moved here from Ohio; Normal IN range; Parkinson's disease.", []),
     ("seen at Mass General", [("LOCATION", "Mass General")]),  # a multi-word short form, in title case
     ("seen at mass general", []),  # in lower case it is left to the model
@@ -333,7 +333,7 @@ IN_CONTEXT = [
     ("EMS from the Bronx; a NYC shelter", [("LOCATION", "Bronx"), ("LOCATION", "NYC")]),
     ("flew in from Nairobi", [("LOCATION", "Nairobi")]),
     ("Calle 10, Medellín 050021, Colombia", [("LOCATION", "Calle 10"), ("LOCATION", "Medellín")]),
-    ("12 MG Road, Bengaluru 560001", [("LOCATION", "Bengaluru")]),
+    ("12 MG Road, Bengaluru 560001", [("LOCATION", "12 MG Road"), ("LOCATION", "Bengaluru")]),
     ("Rua das Flores 22, Curitiba - PR", [("LOCATION", "Rua das Flores 22"), ("LOCATION", "Curitiba")]),
     ("lives in Aba and sees ABA therapy; Pest control", []),
     # streets and postcodes abroad
@@ -352,4 +352,56 @@ IN_CONTEXT = [
 
 @pytest.mark.parametrize(("text", "expected"), IN_CONTEXT)
 def test_when_a_place_time_age_or_national_id_has_its_context_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+# Street addresses, facilities by name, titles with names, weekdays, dates without a year, early clock times,
+# identifiers after more keywords and ages said of a person (none of these texts is from an evaluation set).
+MORE_CONTEXT = [
+    # US-style street addresses, with directionals, "St." inside a name, numbered streets and units
+    ("mail to 410 W. St. James Pl, Apt 2B, then", [("LOCATION", "410 W. St. James Pl, Apt 2B")]),
+    ("office at 2200 Ponce de Leon Blvd NE in", [("LOCATION", "2200 Ponce de Leon Blvd NE")]),
+    ("lives at 301 E 72nd St with", [("LOCATION", "301 E 72nd St")]),
+    ("home Unit 3/15 Ocean Rd, Manly", [("LOCATION", "Unit 3/15 Ocean Rd")]),
+    ("Given 2 Tylenol. Dr. Sharma saw her", [("PERSON", "Dr. Sharma")]),
+    ("June 2, 2021\nAllergies NKDA DR", [("DATE_TIME", "June 2, 2021")]),
+    # facilities named before what they are; generic ones are not
+    ("discharged to Brightwater Hospice today", [("LOCATION", "Brightwater Hospice")]),
+    ("refer to Cardiology Clinic and the Community Hospital", []),
+    ("Called Walgreens Pharmacy; CVS on Elm; CVS: RRR", [("LOCATION", "Walgreens Pharmacy"), ("LOCATION", "CVS")]),
+    ("records from UCSF and OHSU; R-CHOP cycle 2", [("LOCATION", "UCSF"), ("LOCATION", "OHSU")]),
+    ("chart of Avery Hospital #: 8812345", []),  # "Hospital #" is a keyword after a patient's name
+    # a title and a name, the title included; a title before a generic word is not a name
+    ("spoke with Frau Dr. Weber and Sgt. Alvarez", [("PERSON", "Frau Dr. Weber"), ("PERSON", "Sgt. Alvarez")]),
+    ("Mrs. van der Linde's daughter; Dr. Visit summary", [("PERSON", "Mrs. van der Linde")]),
+    # a weekday that points at one day; recurring days are not
+    ("f/u Weds? no, Thurs 10am or fri", [("DATE_TIME", "Thurs 10am"), ("DATE_TIME", "fri")]),
+    ("pt sat in chair; dialysis Mon/Wed/Fri; every Tuesday", []),
+    # a month/day without a year after a dating word, or with a time; scores and doses are not dates
+    ("adm 10/28, next INR 11/4 0800", [("DATE_TIME", "10/28"), ("DATE_TIME", "11/4 0800")]),
+    ("on 3/4 tab; 2/6 systolic murmur; strength 4/5; pain 7/10", []),
+    ("at 14:10 on 12/9 by phone", [("DATE_TIME", "14:10 on 12/9")]),
+    ("due on the 21st; the 2nd floor; on the 9th of June", [("DATE_TIME", "the 21st"), ("DATE_TIME", "the 9th of June")]),
+    # early 24-hour times, and a 19xx/20xx time after ETA
+    ("lactate 0545 was 3.1; call ext 0545", [("DATE_TIME", "0545")]),
+    ("medic ETA 2010; since 2010", [("DATE_TIME", "2010")]),
+    ("see you tomorrow 8:40", [("DATE_TIME", "8:40")]),
+    # identifiers after more keywords, digits in groups, plates and VINs, a Chinese mobile number
+    ("Claim 7702-1183-04 pending", [("ACCOUNT_NUMBER", "7702-1183-04")]),
+    ("subject S-1042 consented", [("ID", "S-1042")]),
+    ("NJ DL 31 220 775 on file", [("LICENSE_NUMBER", "31 220 775")]),
+    ("tow: plate is KLM 4402; VIN 2T1BURHE5JC034411", [("VEHICLE_ID", "KLM 4402"), ("VEHICLE_ID", "2T1BURHE5JC034411")]),
+    ("her son on 139 0011 2233", [("PHONE_NUMBER", "139 0011 2233")]),
+    # ages over 89 said of a person or in another language; vitals are not ages
+    ("grandma is 97 and lives alone", [("AGE", "97")]),
+    ("pt is 96 on 2L; HR is 94", []),
+    ("Mme Roux, 92 ans; 患者，男，95岁", [("PERSON", "Mme Roux"), ("AGE", "92 ans"), ("AGE", "95岁")]),
+    # a ZIP after a big city without its state; a Mexican colonia
+    ("Pittsburgh 15213 area", [("LOCATION", "15213")]),
+    ("vive en Col. Del Valle. Su hija", [("LOCATION", "Col. Del Valle")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), MORE_CONTEXT)
+def test_when_an_address_facility_title_day_or_keyword_gives_context_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
