@@ -37,26 +37,59 @@ _PERSON_EDGE_START = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|(?:{_CREDENTIALS}|{_RE
 _PERSON_EDGE_END = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|,?\s+(?:{_CREDENTIALS}))+$")
 
 
+# A keyword before a date or an identifier is not part of it ("DOB 02/11/1950", "MRN 55-210-443", "el 3 de
+# noviembre"): words in lower case and these keywords, when a value with a digit follows. "the" and month and
+# weekday names stay ("the 14th", "jan 3", "sat 7/6").
+_KEYWORDS = (
+    r"DOB|DOD|DOS|Adm|Admitted|Discharged|Seen|MRN|MR|SSN|ID|NPI|DL|Acct|HAR|FIN|CSN|Tel|Ph|Phone|Cell|Fax|Member"
+    r"|Policy|Group|Claim|Account|Serial|SN|No\.?|#|UHC|BCBS|Aetna|Cigna|Humana|Medicare|Medicaid"
+)
+_MONTH_OR_DAY_WORD = r"(?:the|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
+_LEADING_KEYWORDS = re.compile(rf"(?:(?!{_MONTH_OR_DAY_WORD})(?:[a-zà-ÿ]+|{_KEYWORDS})[:#.]?\s+)+(?=.*\d)")
+_KEYWORD_TRIMMED = _DIGITS_REQUIRED | {"DATE_TIME", "ID", "BIOMETRIC_ID", "VEHICLE_ID"}
+# A patient's age with sex ("93F", "27M") is an age whatever the model called it: only its number can be PHI.
+_AGE_SEX = re.compile(r"(\d{2,3}) ?[MF]")
+# A place inside the hospital is no geographic subdivision: a numbered wing ("4 West") or a bay, bed or room.
+_WARD = re.compile(r"\d{1,2} ?(?:North|South|East|West)|(?i:bay|bed|beds|rm|room|pod)(?: ?#? ?\d{1,3}[A-Z]?)?")
+
+
 def trim_to_rules(text: str, span: Span) -> Span | None:
-    """``span`` with a person's name cut to the name (no credential, relation word or outer punctuation),
-    or None when what is left cannot be PHI by the rules (see ``breaks_a_rule``)."""
-    start, end = span.start, span.end
-    if span.label == "PERSON":
+    """``span`` cut to what the rules say is PHI, or None when nothing of it can be (see ``breaks_a_rule``):
+    a person's name without a credential, relation word or outer punctuation; a date or identifier without
+    the keyword before it; an age with sex ("93F") as the age's number."""
+    start, end, label = span.start, span.end, span.label
+    if label == "PERSON":
         lead = _PERSON_EDGE_START.match(text, start, end)
         if lead and lead.end() < end:
             start = lead.end()
         tail = _PERSON_EDGE_END.search(text, start, end)
         if tail and tail.start() > start:
             end = tail.start()
-    if breaks_a_rule(text[start:end], span.label):
+    else:
+        age = _AGE_SEX.fullmatch(text, start, end)
+        if age:
+            start, end, label = age.start(1), age.end(1), "AGE"
+        elif label in _KEYWORD_TRIMMED:
+            lead = _LEADING_KEYWORDS.match(text, start, end)
+            if lead and lead.end() < end:
+                start = lead.end()
+    if breaks_a_rule(text[start:end], label):
         return None
-    return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
+    return span if (start, end, label) == (span.start, span.end, span.label) else replace(span, start=start, end=end, label=label)
+
+
+# No name runs past ten words (titles, particles and initials included: "Dr. Maria de los Angeles Garcia y Lopez");
+# a PERSON span that does is the model tagging on past the name, over a line of vitals or a sentence.
+_MOST_WORDS_IN_A_NAME = 10
 
 
 def breaks_a_rule(value: str, label: str) -> bool:
-    """Whether text tagged ``label`` cannot be PHI by the rules: a bare title, an age up to 89, a number without digits."""
+    """Whether text tagged ``label`` cannot be PHI by the rules: a bare title, an age up to 89, a number without
+    digits, a "name" of more than ten words, one character, a ward, bay, bed or room."""
     if label == "PERSON":
-        return _TITLE_ONLY.fullmatch(value) is not None
+        return _TITLE_ONLY.fullmatch(value) is not None or len(value.split()) > _MOST_WORDS_IN_A_NAME
+    if sum(ch.isalnum() for ch in value) < 2 or _WARD.fullmatch(value):
+        return True  # a stray letter or mark; a ward, bay, bed or room
     if label == "AGE":
         numbers = [int(n) for n in re.findall(r"\d+", value)]
         return bool(numbers) and max(numbers) < 90

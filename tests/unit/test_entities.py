@@ -169,3 +169,55 @@ def test_when_a_span_breaks_a_rule_then_trimming_drops_it_and_other_labels_are_k
     assert trim_to_rules(text, Span(0, 3, "PERSON")) is None
     assert trim_to_rules(text, Span(8, 14, "AGE")) is None
     assert trim_to_rules(text, Span(24, 33, "LOCATION")) == Span(24, 33, "LOCATION")
+
+
+@pytest.mark.parametrize(
+    ("value", "label", "breaks"),
+    [
+        ("Maria de los Angeles Garcia y Lopez", "PERSON", False),
+        ("Braden 14 Morse 35 CAM neg PHQ-9 7 GAD-7 3 MoCA 26/30", "PERSON", True),  # tagging ran past a name
+        ("3 West", "LOCATION", True),
+        ("bed 14", "LOCATION", True),
+        ("rm 9B", "MEDICAL_RECORD_NUMBER", True),
+        ("3 Westover Rd", "LOCATION", False),
+        (".", "DATE_TIME", True),
+        ("Q", "BIOMETRIC_ID", True),
+        ("J", "PERSON", False),  # an initial can be a name
+    ],
+)
+def test_when_a_span_is_a_runaway_name_a_ward_or_one_character_then_it_breaks_a_rule(value: str, label: str, breaks: bool) -> None:
+    from deid.entities import breaks_a_rule
+
+    assert breaks_a_rule(value, label) is breaks
+
+
+@pytest.mark.parametrize(
+    ("value", "label", "kept", "kept_label"),
+    [
+        ("DOB 04/17/1951", "DATE_TIME", "04/17/1951", "DATE_TIME"),
+        ("le 04/05/1939", "DATE_TIME", "04/05/1939", "DATE_TIME"),
+        ("MRN 22-417-901", "MEDICAL_RECORD_NUMBER", "22-417-901", "MEDICAL_RECORD_NUMBER"),
+        ("member ID W 4471 2093", "HEALTH_PLAN_NUMBER", "W 4471 2093", "HEALTH_PLAN_NUMBER"),  # a letter of the value stays
+        ("the 9th", "DATE_TIME", "the 9th", "DATE_TIME"),
+        ("jan 3", "DATE_TIME", "jan 3", "DATE_TIME"),
+        ("sat 7/6", "DATE_TIME", "sat 7/6", "DATE_TIME"),
+        ("94F", "MEDICAL_RECORD_NUMBER", "94", "AGE"),
+        ("91 M", "ID", "91", "AGE"),
+    ],
+)
+def test_when_a_date_or_identifier_span_starts_with_its_keyword_then_it_is_cut_to_the_value(
+    value: str, label: str, kept: str, kept_label: str
+) -> None:
+    from deid.entities import trim_to_rules
+    from deid.spans import Span
+
+    text = f"seen: {value} today"
+    trimmed = trim_to_rules(text, Span(6, 6 + len(value), label))
+    assert trimmed is not None and (text[trimmed.start : trimmed.end], trimmed.label) == (kept, kept_label)
+
+
+def test_when_an_age_with_sex_is_under_90_then_trimming_drops_it() -> None:
+    from deid.entities import trim_to_rules
+    from deid.spans import Span
+
+    assert trim_to_rules("a 27M with asthma", Span(2, 5, "ID")) is None
