@@ -2,10 +2,14 @@
 
 Each document is assembled from interchangeable pieces by a builder (``document``) that records a span as it
 appends each PHI value, so offsets are correct by construction and never searched for afterwards. Variety
-comes from eleven genres (``genres``), shuffled clause pools, many surface forms per identifier (``values``),
+comes from twelve genres (``genres``), shuffled clause pools, many surface forms per identifier (``values``),
 names from several Faker locales, places (``places``), letter case and typo noise, and hard negatives that
 look like PHI but are not (ages up to 89, years alone, doses, vitals, codes, eponyms, states and countries;
-``vocabulary``).
+``vocabulary``). ``kinds`` mixes in, each in a few percent of documents, text that models got wrong in others'
+writing: as hard negatives, drug and device brands, scores and classes named after people, insurers and
+employers, hospital units, beds and rooms, date-like scores and fractions, a state or country alone; as PHI,
+clinicians' lower-case chat names, names in Chinese, Japanese or Korean script, ordinal days ('the 14th'),
+senior-living homes and hospices without a head noun, and pharmacy chains with their street.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from deid.train.synth.document import FIRST_YEAR, Phi, Piece, _cap, _clinician_name, _Doc, _name
+from deid.train.synth.kinds import extra_clauses
 from deid.train.synth.places import COUNTRIES, STATES
 from deid.train.synth.values import _digits, _group_number, _letters, _license, _vehicle
 from deid.train.synth.vocabulary import (
@@ -139,7 +140,7 @@ def _nursing_note(d: _Doc) -> None:
         _place_clause(d),
         _unnamed_clinician(d),
     ]
-    d.add(d.sentences(d.sample(clauses, 4, 8), d.pick((" ", "\n", " "))))
+    d.add(d.sentences(d.sample(clauses, 4, 8) + extra_clauses(d), d.pick((" ", "\n", " "))))
     if form == 2:
         d.add("\nR: ", _plan(d.rng, 1, 2))
     if d.chance(0.8):
@@ -171,7 +172,7 @@ def _discharge_summary(d: _Doc) -> None:
         _unnamed_clinician(d),
     ]
     d.add(d.pick(("Hospital course: ", "HOSPITAL COURSE: ", "Brief HPI/course: ")), _hpi(d), " ")
-    d.add(d.sentences(d.sample(course, 2, 4)), "\n")
+    d.add(d.sentences(d.sample(course, 2, 4) + extra_clauses(d)), "\n")
     d.add(d.pick(("Discharge meds: ", "Medications at discharge: ", "D/C MEDS: ")))
     d.add("; ".join(_med(d.rng) for _ in range(d.rng.randint(2, 4))), ".\n")
     _follow_up(d)
@@ -283,7 +284,7 @@ def _referral_letter(d: _Doc) -> None:
         [*family, f" {d.pick(('helps with care', 'drives to appointments', 'manages medications'))}."],
         [f"{d.they.capitalize()} was previously seen at ", *prior, "."],
     ]
-    d.add(d.sentences(d.sample(clauses, 2, 4)), "\n\n")
+    d.add(d.sentences(d.sample(clauses, 2, 4) + extra_clauses(d)), "\n\n")
     contact: list[list[Piece]] = []
     if d.phi(0.8):
         contact.append(["call our office at ", *d.phone("office")])
@@ -328,7 +329,7 @@ def _portal_message(d: _Doc) -> None:
         ["I was in the ER at ", *d.facility("er", kind="Hospital"), " last week."] if d.phi(0.4) else [],
         ["I need a form for school, my student ID is ", Phi(_digits(d.rng, 8), "ID"), "."] if d.phi(0.08) else [],
     ]
-    d.add(d.sentences(d.sample(body, 2, 4)))
+    d.add(d.sentences(d.sample(body, 2, 4) + extra_clauses(d)))
     contact: list[list[Piece]] = []
     if d.phi(0.5):
         contact.append([d.pick(("you can reach me at ", "my cell is ", "call me at ")), *d.phone()])
@@ -482,7 +483,7 @@ def _telephone_encounter(d: _Doc) -> None:
         _place_clause(d),
         _unnamed_clinician(d),
     ]
-    d.add(d.sentences(d.sample(clauses, 3, 5)))
+    d.add(d.sentences(d.sample(clauses, 3, 5) + extra_clauses(d)))
     if d.chance(0.7):
         d.add(d.pick(("\n", " -", "\n-- ")), d.staff())
 
@@ -513,7 +514,7 @@ def _billing_note(d: _Doc) -> None:
         [f"Pt moved from {d.pick(STATES)}, new coverage starts ", *d.date(d.rng.randint(10, 60)), "."]
         if d.phi(0.3) else [],
     ]  # fmt: skip
-    d.add(d.sentences(d.sample(action, 2, 3)))
+    d.add(d.sentences(d.sample(action, 2, 3) + extra_clauses(d)))
     if d.chance(0.6):
         d.add(" -", d.staff("staff2"))
 
@@ -544,7 +545,7 @@ def _procedure_note(d: _Doc) -> None:
         _history_negatives(d),
         _place_clause(d),
     ]
-    d.add(d.sentences(d.sample(clauses, 3, 6)))
+    d.add(d.sentences(d.sample(clauses, 3, 6) + extra_clauses(d)))
     if d.chance(0.5):
         d.add(" Next check ", d.date(d.rng.randint(60, 180)) if d.phi(0.7) else [f"in {d.rng.randint(3, 12)} months"])
         d.add(".")
@@ -563,7 +564,7 @@ def _ed_trauma_note(d: _Doc) -> None:
         [*_cap(d.relative()), " notified", *([" at ", *d.phone("rel_phone")] if d.phi(0.5) else []), "."],
         *_ed_identifiers(d),
     ]
-    d.add(d.sentences(d.sample(clauses, 4, 7)))
+    d.add(d.sentences(d.sample(clauses, 4, 7) + extra_clauses(d)))
     if d.chance(0.5):
         d.add(" Dispo: ", d.pick(("admit to trauma surgery", "discharge home", "admit to ICU", "transfer")))
         d.add([" to ", *d.facility("transfer", kind="Hospital")] if d.phi(0.5) else [], ".")
@@ -628,7 +629,7 @@ def _research_note(d: _Doc) -> None:
         _history_negatives(d),
         _place_clause(d),
     ]
-    d.add(d.sentences(d.sample(clauses, 3, 6)))
+    d.add(d.sentences(d.sample(clauses, 3, 6) + extra_clauses(d)))
     if d.chance(0.5):
         d.add(" PI: ", d.dr(), ".")
 

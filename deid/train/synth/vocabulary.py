@@ -228,3 +228,36 @@ def _plan(rng: random.Random, lo: int = 1, hi: int = 4) -> str:
         return " ".join(f"{i + 1}. {item}." for i, item in enumerate(items))
     return rng.choice(("; ", ". ", ", ")).join(items) + "."
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Hard negatives that look like names or dates in others' writing (see ``kinds``): never PHI.
+BRANDS = (
+    "Ozempic", "Kayexalate", "Eliquis", "Jardiance", "Entresto", "Humira", "Keytruda", "Farxiga", "Trulicity",
+    "Mounjaro", "Wegovy", "Brilinta", "Januvia", "Tresiba", "Dupixent", "Stelara", "Enbrel", "Opdivo", "Revlimid",
+    "Biktarvy", "Spiriva", "Symbicort", "Advair", "Narcan", "Zofran", "Toradol", "Dilaudid", "Ativan", "Seroquel",
+    "Lovenox", "Coumadin", "Flomax", "Xarelto", "Lantus",
+)  # fmt: skip
+BRAND_DEVICES = (
+    "Medtronic Azure pacer", "ResMed CPAP", "Dexcom G7", "Omnipod", "Impella", "HeartMate 3 LVAD", "Watchman device",
+    "Philips Trilogy vent", "MitraClip", "Libre sensor", "Tandem pump", "Hoyer lift", "Bair Hugger",
+)  # fmt: skip
+EMPLOYERS = (
+    "Sysco", "Travelers", "Amazon", "Walmart", "Target", "FedEx", "UPS", "Home Depot", "Tyson Foods",
+    "Boeing", "Ford", "General Motors", "Starbucks", "Kroger", "Lowe's", "Delta", "Verizon", "Wells Fargo",
+    "Dollar General", "Raytheon", "Comcast",
+)  # fmt: skip
+MORE_INSURERS = ("Cigna", "Aetna", "Humana", "UnitedHealthcare", "Anthem", "Travelers", "Geico", "Liberty Mutual")
+UNIT_WINGS = ("West", "East", "North", "South")
+ROMAN = ("I", "II", "III", "IV")
+CHAT_TASKS = (
+    "put in a bmp", "call the family back", "look at the K before 2", "sign the restraint order", "check on bed 4",
+    "cover my pts till 3", "page ortho again", "reorder the heparin drip", "do the dc med rec", "swing by 12",
+)  # fmt: skip
+CHAT_WHERE = ("MRI", "CT", "dialysis", "IR", "the cath lab", "PT", "endo")
+CARE_HOME_WORDS = ("Forum", "Residence", "Willows", "Commons", "Landing", "Terraces", "Heights", "Gardens", "Pines")
+HOSPICE_WORDS = ("Hope", "Seasons", "Compassus", "Journey", "Haven", "Serenity", "Harbor", "Crossroads")
+PHARMACY_CHAINS = (
+    "CVS", "Walgreens", "Rite Aid", "Duane Reade", "Costco Pharmacy", "Publix Pharmacy", "H-E-B Pharmacy",
+)  # fmt: skip
+CJK_LOCALES = (("zh_CN", "China", "Mandarin"), ("ja_JP", "Japan", "Japanese"), ("ko_KR", "South Korea", "Korean"))
