@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -32,8 +33,13 @@ _DIGITS_REQUIRED = frozenset(
 _CREDENTIALS = (
     r"MD|DO|RN|NP|PA|PA-C|LPN|CNA|CMA|LCSW|LMSW|MSW|PhD|PharmD|DDS|DMD|DPM|APRN|CRNA|FNP|FNP-C|PT|DPT|OT|RD|RRT|BSN|MSN|DNP"
 )
-_RELATIONS = r"(?i:brother|father|mother|son|daughter|wife|husband|mom|dad|aunt|uncle|grandson|granddaughter|niece|nephew)"
-_PERSON_EDGE_START = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|(?:{_CREDENTIALS}|{_RELATIONS})\s+)+")
+_RELATIONS = (
+    r"(?i:brother|father|mother|son|daughter|wife|husband|mom|dad|aunt|uncle|grandson|granddaughter|niece|nephew|cousin"
+    r"|grandmother|grandfather|grandma|grandpa|stepson|stepdaughter|fianc[eé]e?|partner|friend|neighbou?r|guardian|caregiver)"
+)
+_PERSON_EDGE_START = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|(?:{_CREDENTIALS}|{_RELATIONS}),?\s+)+")
+# A relation word alone is no name, but for "Son", which is also a family name (Sơn, Son).
+_RELATION_ONLY = re.compile(rf"(?!Son\b){_RELATIONS}s?")
 _PERSON_EDGE_END = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|,?\s+(?:{_CREDENTIALS}))+$")
 
 
@@ -47,8 +53,49 @@ _KEYWORDS = (
 _MONTH_OR_DAY_WORD = r"(?:the|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
 _LEADING_KEYWORDS = re.compile(rf"(?:(?!{_MONTH_OR_DAY_WORD})(?:[a-zà-ÿ]+|{_KEYWORDS})[:#.]?\s+)+(?=.*\d)")
 _KEYWORD_TRIMMED = _DIGITS_REQUIRED | {"DATE_TIME", "ID", "BIOMETRIC_ID", "VEHICLE_ID"}
-# A patient's age with sex ("93F", "27M") is an age whatever the model called it: only its number can be PHI.
+# A patient's age with sex ("93F", "27M") or an age phrase ("95 yo w/ afib") is an age whatever the model called
+# it: only the number and the words that state it can be PHI.
 _AGE_SEX = re.compile(r"(\d{2,3}) ?[MF]")
+_AGE_PHRASE = re.compile(r"(?:the\s+|a\s+)?(\d{2,3}(?:[- ]?(?i:years?|yrs?|y)[- ]?(?i:old)|\s?(?i:yo|y/o|y\.o\.)(?!\w)))\b.*", re.S)
+# Words that are no PHI on their own, whatever the label: "the", "name", "pt".
+_STOPWORDS = frozenset({"the", "a", "an", "of", "in", "at", "on", "to", "and", "or", "name", "pt", "patient", "pls", "thx"})
+# A date has a digit, or names a month, a weekday or a holiday ("on sticker" is not one).
+_DATE_WORD = re.compile(
+    r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|christmas|thanksgiving|easter"
+    r"|new\s+year|halloween|hanukkah|ramadan|diwali|eid|independence|memorial|labor|labour|veterans|valentine|mother|father)"
+)
+# A place's name has no article before it and no lower-case words after its last capitalised word ("the Cleveland
+# Clinic", "Lincoln High School football practice"); street types, particles and short words stay ("12 Main st").
+_PLACE_EDGE_START = re.compile(r"(?:the|a|an|at|in|to|from)\s+(?=[A-Z0-9])")
+_PLACE_WORDS_KEPT = frozenset(
+    {
+        "street", "road", "avenue", "lane", "drive", "court", "place", "boulevard", "highway", "parkway", "terrace",
+        "circle", "square", "trail", "plaza", "close", "grove", "crescent", "west", "east", "north", "south", "norte",
+        "este", "oeste", "mayo", "junio", "julio", "county", "city", "town", "village", "island", "beach", "heights",
+    }
+)  # fmt: skip
+
+
+def _place_name_end(text: str, start: int, end: int) -> int:
+    """Where a place's name ends: before lower-case words after its last capitalised word or number."""
+    words = list(re.finditer(r"[\w'’.-]+", text[start:end]))
+    cut = len(words)
+    while cut > 1 and re.fullmatch(r"[a-zà-ÿ]{4,}", words[cut - 1].group()) and words[cut - 1].group() not in _PLACE_WORDS_KEPT:
+        cut -= 1
+    if cut == len(words) or not any(w.group()[0].isupper() or w.group()[0].isdigit() for w in words[:cut]):
+        return end
+    return start + words[cut - 1].end()
+
+
+# A hospital department or a generic facility word is no place ("Medical Records", "Radiology", "the Clinic").
+_DEPARTMENT_WORDS = frozenset(
+    {
+        "medical", "records", "record", "health", "information", "services", "service", "department", "dept", "office",
+        "unit", "lab", "laboratory", "clinic", "hospital", "radiology", "pharmacy", "admissions", "registration",
+        "billing", "cardiology", "oncology", "neurology", "pathology", "imaging", "surgery", "ed", "er", "icu",
+        "emergency", "triage", "transplant", "dialysis", "the",
+    }
+)  # fmt: skip
 # A place inside the hospital is no geographic subdivision: a numbered wing ("4 West") or a bay, bed or room.
 _WARD = re.compile(r"\d{1,2} ?(?:North|South|East|West)|(?i:bay|bed|beds|rm|room|pod)(?: ?#? ?\d{1,3}[A-Z]?)?")
 
@@ -66,13 +113,18 @@ def trim_to_rules(text: str, span: Span) -> Span | None:
         if tail and tail.start() > start:
             end = tail.start()
     else:
-        age = _AGE_SEX.fullmatch(text, start, end)
+        age = _AGE_SEX.fullmatch(text, start, end) or _AGE_PHRASE.fullmatch(text, start, end)
         if age:
             start, end, label = age.start(1), age.end(1), "AGE"
         elif label in _KEYWORD_TRIMMED:
             lead = _LEADING_KEYWORDS.match(text, start, end)
             if lead and lead.end() < end:
                 start = lead.end()
+        elif label == "LOCATION":
+            lead = _PLACE_EDGE_START.match(text, start, end)
+            if lead and lead.end() < end:
+                start = lead.end()
+            end = _place_name_end(text, start, end)
     if breaks_a_rule(text[start:end], label):
         return None
     return span if (start, end, label) == (span.start, span.end, span.label) else replace(span, start=start, end=end, label=label)
@@ -84,18 +136,39 @@ _MOST_WORDS_IN_A_NAME = 10
 
 
 def breaks_a_rule(value: str, label: str) -> bool:
-    """Whether text tagged ``label`` cannot be PHI by the rules: a bare title, an age up to 89, a number without
-    digits, a "name" of more than ten words, one character, a ward, bay, bed or room."""
+    """Whether text tagged ``label`` cannot be PHI by the rules: a bare title or relation word, an age up to 89, a
+    number without digits, a "name" of more than ten words, one character or a stop word, a ward, bay, bed or room,
+    a "date" with no digit, month, weekday or holiday, a state or country alone, a department."""
+    if value.strip().lower() in _STOPWORDS:
+        return True
     if label == "PERSON":
-        return _TITLE_ONLY.fullmatch(value) is not None or len(value.split()) > _MOST_WORDS_IN_A_NAME
+        return (
+            _TITLE_ONLY.fullmatch(value) is not None
+            or _RELATION_ONLY.fullmatch(value.strip()) is not None
+            or len(value.split()) > _MOST_WORDS_IN_A_NAME
+        )
     if sum(ch.isalnum() for ch in value) < 2 or _WARD.fullmatch(value):
         return True  # a stray letter or mark; a ward, bay, bed or room
+    if label == "DATE_TIME":
+        return not any(ch.isdigit() for ch in value) and _DATE_WORD.search(value) is None
+    if label == "LOCATION":
+        words = re.findall(r"[\w'’]+", value.lower())
+        return value.strip() in _states_and_countries() or (bool(words) and all(w in _DEPARTMENT_WORDS for w in words))
     if label == "AGE":
         numbers = [int(n) for n in re.findall(r"\d+", value)]
         return bool(numbers) and max(numbers) < 90
     if label in _DIGITS_REQUIRED:
         return not any(ch.isdigit() for ch in value)
     return False
+
+
+@lru_cache(maxsize=1)
+def _states_and_countries() -> frozenset[str]:
+    """US state names and codes and country names (not PHI alone); "New York" and "Washington" are also cities."""
+    from deid.places import country_names, us_states
+
+    names = set(us_states()) | set(us_states().values()) | set(country_names()) | {"USA", "US", "UK", "U.S."}
+    return frozenset(names - {"New York", "Washington", "Georgia", "DC", "District of Columbia"})
 
 
 @dataclass(frozen=True)

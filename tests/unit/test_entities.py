@@ -221,3 +221,49 @@ def test_when_an_age_with_sex_is_under_90_then_trimming_drops_it() -> None:
     from deid.spans import Span
 
     assert trim_to_rules("a 27M with asthma", Span(2, 5, "ID")) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "label", "breaks"),
+    [
+        ("cousin", "PERSON", True),
+        ("Grandmother", "PERSON", True),
+        ("the", "LOCATION", True),
+        ("name", "DATE_TIME", True),
+        ("at noon sharp", "DATE_TIME", True),  # no digit, month, weekday or holiday
+        ("Christmas Eve", "DATE_TIME", False),
+        ("march twelfth", "DATE_TIME", False),
+        ("Oregon", "LOCATION", True),
+        ("Brazil", "LOCATION", True),
+        ("New York", "LOCATION", False),  # also a city
+        ("Medical Records", "LOCATION", True),
+        ("Salem", "LOCATION", False),
+    ],
+)
+def test_when_a_span_is_a_relation_a_stop_word_a_wordless_date_a_state_or_a_department_then_it_breaks_a_rule(
+    value: str, label: str, breaks: bool
+) -> None:
+    from deid.entities import breaks_a_rule
+
+    assert breaks_a_rule(value, label) is breaks
+
+
+@pytest.mark.parametrize(
+    ("value", "label", "kept", "kept_label"),
+    [
+        ("brother, Dana Ruiz", "PERSON", "Dana Ruiz", "PERSON"),
+        ("the 92 yo w/ CHF", "ID", "92 yo", "AGE"),
+        ("the Riverside Methodist Hospital", "LOCATION", "Riverside Methodist Hospital", "LOCATION"),
+        ("Kessler Institute rehab stay", "LOCATION", "Kessler Institute", "LOCATION"),
+        ("44 Ocean Drive", "LOCATION", "44 Ocean Drive", "LOCATION"),
+        ("12 Main street", "LOCATION", "12 Main street", "LOCATION"),
+        ("springfield", "LOCATION", "springfield", "LOCATION"),
+    ],
+)
+def test_when_a_span_runs_past_a_name_place_or_age_then_it_is_cut_to_it(value: str, label: str, kept: str, kept_label: str) -> None:
+    from deid.entities import trim_to_rules
+    from deid.spans import Span
+
+    text = f"seen: {value} today"
+    trimmed = trim_to_rules(text, Span(6, 6 + len(value), label))
+    assert trimmed is not None and (text[trimmed.start : trimmed.end], trimmed.label) == (kept, kept_label)
