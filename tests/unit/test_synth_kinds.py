@@ -94,7 +94,10 @@ def _chat(d: SynthDoc) -> list[tuple[int, int]]:
 
 def _cjk(d: SynthDoc) -> list[tuple[int, int]]:
     """CJK-script names after the clauses' lead-ins (the foreign-address genre writes CJK places too)."""
-    lead = r"(?:name on passport |; patient |interpreter used; \w+ |list the patient as |Name in native script: )"
+    lead = (
+        r"(?:Travels from [\w ]+ with \w+ |interpreter used; \w+ |list the emergency contact as "
+        r"|Emergency contact in [\w ]+: \w+ |Name in native script: )"
+    )
     return [m.span(1) for m in re.finditer(rf"{lead}({CJK}+(?: {CJK}+)?)", d.text, re.I)]
 
 
@@ -138,7 +141,7 @@ def test_chat_names_come_in_lower_case_and_as_surnames(docs: list[SynthDoc]) -> 
         for start, end in _chat(d):
             value = d.text[start:end]
             lower += value == value.lower()
-        surnames += len(re.findall(r"\blmk when \S+ in \d+ is back\b", d.text))
+        surnames += len(re.findall(r"\blmk when \S+ in \d+ is\b|\bfyi \S+ in \d+ is npo\b", d.text, re.I))
     assert lower >= 20 and surnames >= 10
 
 

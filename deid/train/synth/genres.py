@@ -284,7 +284,7 @@ def _referral_letter(d: _Doc) -> None:
         [*family, f" {d.pick(('helps with care', 'drives to appointments', 'manages medications'))}."],
         [f"{d.they.capitalize()} was previously seen at ", *prior, "."],
     ]
-    d.add(d.sentences(d.sample(clauses, 2, 4) + extra_clauses(d)), "\n\n")
+    d.add(d.sentences(d.sample(clauses, 2, 4) + extra_clauses(d, without=("chat",))), "\n\n")
     contact: list[list[Piece]] = []
     if d.phi(0.8):
         contact.append(["call our office at ", *d.phone("office")])
@@ -329,7 +329,7 @@ def _portal_message(d: _Doc) -> None:
         ["I was in the ER at ", *d.facility("er", kind="Hospital"), " last week."] if d.phi(0.4) else [],
         ["I need a form for school, my student ID is ", Phi(_digits(d.rng, 8), "ID"), "."] if d.phi(0.08) else [],
     ]
-    d.add(d.sentences(d.sample(body, 2, 4) + extra_clauses(d)))
+    d.add(d.sentences(d.sample(body, 2, 4) + extra_clauses(d, without=("chat",))))
     contact: list[list[Piece]] = []
     if d.phi(0.5):
         contact.append([d.pick(("you can reach me at ", "my cell is ", "call me at ")), *d.phone()])

@@ -133,8 +133,9 @@ def chat_clause(d: _Doc) -> list[Piece]:
         return [prefix, Phi(staff.first, "PERSON"), f" - can you {task}?"]
     if form == 2:
         where = d.pick(CHAT_WHERE)
-        return [prefix, "lmk when ", Phi(other.last.lower(), "PERSON"), f" in {bed} is back from {where}"]
-    return [prefix, Phi(staff.first.lower(), "PERSON"), " fyi ", Phi(other.last.lower(), "PERSON"), f" in {bed} is npo"]
+        return [prefix, "lmk when ", Phi(other.last.lower(), "PERSON"), f" in {bed} is back from {where}."]
+    first, last = Phi(staff.first.lower(), "PERSON"), Phi(other.last.lower(), "PERSON")
+    return [prefix, first, " fyi ", last, f" in {bed} is npo."]
 
 
 def _cjk_name(d: _Doc, locale: str, key: int) -> str:
@@ -146,16 +147,16 @@ def _cjk_name(d: _Doc, locale: str, key: int) -> str:
 
 
 def cjk_clause(d: _Doc) -> list[Piece]:
-    """'International patient; name on passport 王秀英.' (PERSON); the country and language are not PHI."""
+    """'Korean interpreter used; son 김민준 at bedside.' (PERSON); the country and language are not PHI."""
     if d.phi_free:
         return []
     locale, country, language = d.pick(CJK_LOCALES)
     name, kin = Phi(_cjk_name(d, locale, 3301), "PERSON"), Phi(_cjk_name(d, locale, 3307), "PERSON")
     return d.pick(
-        (["International patient; name on passport ", name, "."],
-         [f"Referred from {country}; patient ", name, f" travels with {d.pick(RELATIONS)}."],
+        ([f"Travels from {country} with {d.pick(RELATIONS)} ", kin, "."],
          [f"{language} interpreter used; {d.pick(RELATIONS)} ", kin, " at bedside."],
-         [f"Records from {country} list the patient as ", name, "."],
+         [f"Records from {country} list the emergency contact as ", kin, "."],
+         [f"Emergency contact in {country}: {d.pick(RELATIONS)} ", kin, "."],
          ["Name in native script: ", name, "."])
     )  # fmt: skip
 
@@ -223,7 +224,7 @@ KINDS: dict[str, Callable[[_Doc], list[Piece]]] = {
 }
 
 
-def extra_clauses(d: _Doc, rate: float = KIND_RATE) -> list[list[Piece]]:
-    """Clauses of the kinds above to add to a genre's pool, each kind with chance ``rate``."""
-    out = [make(d) for make in KINDS.values() if d.chance(rate)]
+def extra_clauses(d: _Doc, rate: float = KIND_RATE, without: tuple[str, ...] = ()) -> list[list[Piece]]:
+    """Clauses of the kinds above to add to a genre's pool, each kind with chance ``rate``; none of ``without``."""
+    out = [make(d) for kind, make in KINDS.items() if d.chance(rate) and kind not in without]
     return [c for c in out if c]
