@@ -41,7 +41,7 @@ OLD = {m[0] for m in MEDS} | set(DEVICES)
 NEW_BRANDS = [b for b in BRANDS + BRAND_DEVICES if not any(b in old for old in OLD)]
 DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-CJK = r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+CJK = r"[\u3005\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
 
 # Hard negatives: pattern of the whole phrase, never inside a span.
 NEGATIVES = {
