@@ -19,10 +19,13 @@ SOURCE2 = ROOT / "data" / "eval" / "handwritten2.tagged.txt"
 JSONL2 = ROOT / "data" / "eval" / "handwritten2.jsonl"
 SOURCE3 = ROOT / "data" / "eval" / "handwritten3.tagged.txt"
 JSONL3 = ROOT / "data" / "eval" / "handwritten3.jsonl"
+SOURCE4 = ROOT / "data" / "eval" / "handwritten4.tagged.txt"
+JSONL4 = ROOT / "data" / "eval" / "handwritten4.jsonl"
 SETS = [
     pytest.param(SOURCE, JSONL, id="set1"),
     pytest.param(SOURCE2, JSONL2, id="set2"),
     pytest.param(SOURCE3, JSONL3, id="set3"),
+    pytest.param(SOURCE4, JSONL4, id="set4"),
 ]
 LABELS = set(load_entity_set("hipaa").names)
 
