@@ -26,7 +26,11 @@ from deid.patterns.base import (
     _valid_national_id,
     Detector,
     VALUE,
+    _AGE_WORDS,
     _AT_TIME,
+    _BARE_MONTH_DAY,
+    _SCORE_BEFORE,
+    _CLOCK,
     _CODE_PREFIXES,
     _DAY,
     _ID_JOINER,
@@ -78,6 +82,7 @@ from deid.patterns.places import (
     _STATE_ABBR_NOT_CREDENTIAL,
     _STATE_NAME,
 )
+from deid.patterns.names import given_names
 from deid.spans import Span, keep_whole_in_order
 
 
@@ -95,10 +100,27 @@ def _before_facility_noun(names: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.'-])(?P<{VALUE}>{names})(?=(?:'s)?\s+{_FACILITY_NOUN}\b)")
 
 
-_NAME_WORD = r"(?:[OD]['’])?[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?"
+_NAME_WORD = r"(?:[OD]['’])?(?:[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?|[A-Z]{3,}(?:-[A-Z]{2,})?)"
+# Given names that are also states or countries ("Crossroads, Virginia") are left out.
+_GIVEN_NOT_PLACES = sorted(set(given_names()) - set(_STATE_NAME.split("|")) - set(_COUNTRY_NAMES) - {"Carolina", "Dakota"})
+_GIVEN = _literals([*_GIVEN_NOT_PLACES, *(n.upper() for n in _GIVEN_NOT_PLACES)])
 _PARTICLE = r"(?:van|von|de|da|del|der|la|le|di|du|dos|bin|al)"
 # Capitalised words after a title that are no name ("Dr. Visit", "Dr. Smith Cardiology").
-_NOT_A_NAME = _FACILITY_GENERIC_WORDS | {"Visit", "Note", "Notes", "Office", "Appointment", "Appt", "Orders", "Consult", "Said", "Called"}
+_NOT_A_NAME = (
+    _FACILITY_GENERIC_WORDS
+    | {"Visit", "Note", "Notes", "Office", "Appointment", "Appt", "Orders", "Consult", "Said", "Called"}
+    | {
+        "MRI", "ICU", "CBC", "BMP", "CMP", "EKG", "ECG", "EEG", "EMG", "ABG", "CXR", "PET", "MRA", "CTA", "ENT", "PCP", "EMS",
+        "NICU", "PICU", "PACU", "NOTE", "ATTN", "PLAN", "HPI", "ROS", "PMH", "PSH", "NKDA", "OTC", "PRN", "AMA", "FAX",
+        "DOB", "DOS", "MRN", "SSN", "AGE", "SEX", "PHONE", "TEL", "RE", "CC",
+    }
+)  # fmt: skip
+# Capitalised words before a comma that are no surname: sign-offs, greetings, relations and roles.
+_NOT_A_SURNAME = (
+    r"Today|Yesterday|Also|However|Then|Dear|Hello|Hi|Hey|Thanks|Thank|Yes|No|Ok|Okay|Note|Sincerely|Regards|Best|Cheers"
+    r"|Respectfully|Cordially|Signed|Attn|Cc|From|To|Re|Father|Mother|Brother|Sister|Son|Daughter|Wife|Husband|Aunt|Uncle"
+    r"|Cousin|Grandmother|Grandfather|Patient|Pt|Resident|Nurse|Doctor|Caller|Contact|Guardian|Spouse|Partner|Friend|Neighbor"
+)
 _GENERIC_WORD = f"(?:{'|'.join(sorted(map(re.escape, _NOT_A_NAME), key=len, reverse=True))})"
 
 
@@ -294,6 +316,8 @@ DETECTORS: tuple[Detector, ...] = (
         VALUE,
         _age_over_89,
     ),
+    # An age with sex in a table's cell ("|93F|", ", 91M,").
+    Detector("age_sex_in_row", "AGE", re.compile(rf"(?<=[|,\t])\s*(?P<{VALUE}>\d{{2,3}}) ?[FM](?=\s*[|,\t])"), VALUE, _age_over_89),
     # A time of day on its own: "10:40", "4:55 PM", "7 am"; "at 1400", "ETA 2145" (a 24-hour time after its word).
     # A one-digit hour needs its am/pm or a word before it: "ANA 1:40" is a titre.
     Detector(
@@ -311,7 +335,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "facility_alias",
         "LOCATION",
-        re.compile(rf"(?<![\w.'-]){_literals(_FACILITY_ALIASES_MULTI)}(?![\w-])"),
+        re.compile(rf"(?<![\w.'-])(?i:{_literals(_FACILITY_ALIASES_MULTI)})(?![\w-])"),  # "mass general", "TAMPA GENERAL"
     ),
     Detector(
         "facility_alias_after_locative",
@@ -338,16 +362,20 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "facility_alias_alone",
         "LOCATION",
-        re.compile(rf"(?<![\w.'-]){_literals(sorted(_ALIAS_ALONE))}(?![\w-]|'(?!s\b))"),
+        re.compile(
+            rf"(?<![\w.'-]){_literals(sorted(_ALIAS_ALONE | {a.lower() for a in _ALIAS_ALONE if a.isupper() and len(a) > 2}))}"
+            rf"(?![\w-]|'(?!s\b))"
+        ),
     ),
     Detector("pharmacy_chain", "LOCATION", re.compile(rf"(?<![\w.'-]){_PHARMACY_CHAIN}(?![\w-])")),
     Detector(
         "facility_capitalised",
         "LOCATION",
         re.compile(
-            rf"(?<![\w.'’&-])(?!(?:The|A|An|Called|Per|From|To|At|In|Via|Seen|Sent|Discharged|Transferred|Admitted)\s)"
+            rf"(?<![\w.'’&-])(?!(?:The|A|An|Called|Per|From|To|At|In|Via|Seen|Sent|Discharged|Transferred|Admitted|Contacted"
+            rf"|Spoke|Visited|Notified|Faxed|Referred|Attended|Attends|Left|Arrived|Went|Going|Returned)\s)"
             rf"(?:(?:St|Mt)\.[ \t]+|(?!(?:Dr|Mr|Mrs|Ms|Dear)\b)[A-Z](?:[\w'’&-]*[\w'’]|[\w'’&.-]{{2,}})[ \t]+(?:(?:of|and|&|the)[ \t]+)?){{1,4}}"
-            rf"{_FACILITY_HEAD}(?![\w-])(?!\s*(?:#|(?i:no\b|number|ID\b)))"  # "Hospital #:" is a keyword
+            rf"{_FACILITY_HEAD}(?: of(?: the)? [A-Z][\w'’]+(?: [A-Z][\w'’]+){{0,2}})?(?![\w-])(?!\s*(?:#|(?i:no\b|number|ID\b)))"  # "Hospital #:" is a keyword
         ),
         validator=_names_a_facility,
     ),
@@ -358,17 +386,18 @@ DETECTORS: tuple[Detector, ...] = (
         "DATE_TIME",
         re.compile(
             rf"(?<![\w/-])(?<!(?i:every) )(?<!(?i:each) ){_WEEKDAY}"
-            rf"(?:,?\s+(?:(?:at|@)\s*)?(?:{_TIME}|{_MONTH_SLASH_DAY}(?:/\d{{2,4}})?|{_MONTH_WORD}\s+{_DAY}))?"
+            rf"(?:,?\s+(?:{_MONTH_SLASH_DAY}(?:/\d{{2,4}})?|{_MONTH_WORD}\s+{_DAY}))?"
+            rf"(?:,?\s+(?:(?:at|@|around|approx\.?|about|~)\s*)?{_CLOCK})?"
         ),
     ),
     # A month/day without a year after a word that dates something, with a time after it ("adm 11/26", "next level 12/3 0530").
     Detector(
         "month_day_after_word",
         "DATE_TIME",
-        re.compile(rf"{_MONTH_DAY_AFTER}(?P<{VALUE}>{_MONTH_SLASH_DAY}(?:\s+(?:(?:at|@)\s*)?(?:{_TIME}|[0-2]\d[0-5]\d(?!\d)))?)"),
+        re.compile(rf"{_MONTH_DAY_AFTER}(?P<{VALUE}>{_MONTH_SLASH_DAY}(?:\s+(?:(?:at|@|around|approx\.?|about|~)\s*)?{_CLOCK})?)"),
         VALUE,
     ),
-    Detector("month_day_time", "DATE_TIME", re.compile(rf"(?<![\w/.-]){_MONTH_SLASH_DAY}\s+(?:(?:at|@)\s*)?(?:{_TIME}|[0-2]\d[0-5]\d(?![\w:]))")),
+    Detector("month_day_time", "DATE_TIME", re.compile(rf"(?<![\w/.-]){_MONTH_SLASH_DAY}\s+(?:(?:at|@|around|approx\.?|about|~)\s*)?{_CLOCK}")),
     Detector("time_after_eta", "DATE_TIME", re.compile(rf"(?i:\b(?:ETA|@))\s*(?P<{VALUE}>(?:19|2[0-3])[0-5]\d)(?![\w:/.-])"), VALUE),
     # A ZIP code after a big US city without its state ("Philadelphia 19130").
     Detector("zip_after_city", "LOCATION", re.compile(rf"(?<![\w.'-])(?:{_BIG_CITIES}),?\s+(?P<{VALUE}>\d{{5}}(?:-\d{{4}})?)(?![\w-])"), VALUE),
@@ -407,8 +436,8 @@ DETECTORS: tuple[Detector, ...] = (
         "person_after_title",
         "PERSON",
         re.compile(
-            rf"(?<![\w.])(?:{_PERSON_TITLE}) (?:(?:{_PERSON_TITLE}) )?(?:[A-Z]\. ?)?(?:{_PARTICLE} ){{0,2}}(?!{_GENERIC_WORD}\b){_NAME_WORD}"
-            rf"(?: (?:[A-Z]\.|(?:{_PARTICLE} ){{0,2}}(?!{_GENERIC_WORD}\b){_NAME_WORD})){{0,3}}"
+            rf"(?<![\w.])(?:{_PERSON_TITLE})  ?(?:(?:{_PERSON_TITLE})  ?)?(?:[A-Z]\.  ?)?(?:{_PARTICLE} ){{0,2}}(?!{_GENERIC_WORD}\b){_NAME_WORD}"
+            rf"(?:  ?(?:[A-Z]\.|(?:{_PARTICLE} ){{0,2}}(?!{_GENERIC_WORD}\b){_NAME_WORD})){{0,3}}"
         ),
     ),
     # "on the 14th", "by the 3rd of December": an ordinal day after a dating word, with "the"; not "the 3rd floor".
@@ -423,6 +452,64 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     # A time and the day it is on: "16:05 on 11/21", "9 am on 3/2".
     Detector("time_on_date", "DATE_TIME", re.compile(rf"(?<![\w:./-]){_TIME}\s+on\s+{_MONTH_SLASH_DAY}(?:/\d{{2,4}})?")),
+    # A city right after a street address ("434 Harrison Ave, Boston."): a capitalised name, not a unit or a title.
+    Detector(
+        "city_after_street",
+        "LOCATION",
+        re.compile(
+            rf"{_STREET_US},[ \t]+(?!(?:Suite|Ste|Apt|Unit|Floor|Fl|Room|Rm|Bldg|Dr|Mr|Mrs|Ms|Attn|Tel|Phone|Fax)\b)"
+            rf"(?P<{VALUE}>[A-Z][a-zà-ÿ'’]+(?:[ -][A-Z][a-zà-ÿ'’]+){{0,2}})(?=[,.;]|\s|$)"
+        ),
+        VALUE,
+    ),
+    # "HOLLOWAY, Margaret", "Graves, Teresa", "ELLISON, M": a surname, a comma and a given name (Faker's lists) or,
+    # after a surname in capitals, an initial.
+    Detector(
+        "person_last_first",
+        "PERSON",
+        re.compile(
+            rf"(?<![\w'’-])(?!(?:{_GENERIC_WORD}|{_NOT_A_SURNAME})\b)"
+            rf"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?|[A-Z]{{3,}}(?:[-'’][A-Z]{{2,}})?),  ?"
+            rf"(?:{_GIVEN}(?: [A-Z]\.?(?![\w'’]))?|(?:(?<=[A-Z]{{3}},  )|(?<=[A-Z]{{3}}, ))[A-Z]\.?(?=\s*[|)\n]|$))(?![\w'’-])"
+        ),
+    ),
+    # HL7 v2 fields: a name (family^given^middle), a timestamp (YYYYMMDD[HHMM[SS]]) and an identifier before its
+    # components ("4471983^^^HOSP^MR"), between the message's delimiters.
+    Detector(
+        "hl7_name",
+        "PERSON",
+        re.compile(r"(?<=[|^])(?<!\^\^\^)[A-Z][A-Za-z'’-]+\^[A-Z][A-Za-z'’-]{2,}(?: [A-Z][A-Za-z'’-]+)?(?:\^[A-Z][A-Za-z.]*)?(?=[|^])"),
+    ),
+    Detector(
+        "hl7_timestamp",
+        "DATE_TIME",
+        re.compile(r"(?<=[|^])(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?)?(?=[|^\s]|$)"),
+    ),
+    Detector("hl7_identifier", "ID", re.compile(r"(?<=\|)[A-Z]?\d{4,}(?=\^)")),
+    Detector(
+        "hl7_address",
+        "LOCATION",
+        re.compile(r"(?<=[|^])\d{1,6} [A-Z][A-Za-z .'’-]+\^[^|^]*\^[A-Z][A-Za-z .'’-]+\^[A-Z]{2}\^[A-Z0-9][A-Z0-9 -]{2,9}(?=[|^])"),
+    ),
+    # An age over 89 in words, with the words that state it or after a word that says it is one.
+    Detector("age_in_words", "AGE", re.compile(rf"(?<![\w-]){_AGE_WORDS}[- ](?i:years?|yrs?)[- ](?i:old)\b")),
+    Detector(
+        "age_in_words_after_verb",
+        "AGE",
+        re.compile(rf"(?i:\b(?:is|was|aged?|turned|turns|lived\s+to|died\s+at)\s+)(?P<{VALUE}>{_AGE_WORDS})(?![\w-])(?!\s+(?i:minutes?|mins?|seconds?|percent|mg|ml|beats|bpm)\b)"),
+        VALUE,
+    ),
+    # An age over 89 after a word that says it is one ("lived to 96", "turned 100", "died at 93").
+    Detector(
+        "age_after_verb",
+        "AGE",
+        re.compile(rf"(?i:\b(?:lived\s+to|turned|turns|turning|died\s+at|aged)\s+)(?P<{VALUE}>\d{{2,3}})(?![\w.%/])"),
+        VALUE,
+        _age_over_89,
+    ),
+    # A month/day with no year and no dating word ("s/p R THA 11/24", "visits 10/6 and 10/20"), where no score's
+    # denominator or count makes it a fraction.
+    Detector("month_day_bare", "DATE_TIME", re.compile(rf"{_SCORE_BEFORE}{_BARE_MONTH_DAY}")),
     Detector("street_de", "LOCATION", re.compile(rf"(?<![\w-]){_STREET_DE}")),
     Detector("street_romance", "LOCATION", re.compile(rf"(?<![\w-]){_STREET_ROMANCE}")),
     Detector("route", "LOCATION", re.compile(r"(?i:\b(?:route|rte\.?|highway|hwy\.?|interstate)\s+\d{1,3}[A-Z]?\b)")),
@@ -432,7 +519,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "id_prefixed",
         "ID",
-        re.compile(rf"(?<![\w-])(?!(?:{_CODE_PREFIXES})-)[A-Z]{{1,5}}-\d{{5,}}(?:-\d+)?(?![\w-])"),
+        re.compile(rf"(?<![\w-])(?!(?:{_CODE_PREFIXES})-)[A-Z]{{1,5}}-(?:\d{{5,}}|\d{{2}}-\d{{4,}})(?:-\d+)?(?![\w-])"),
     ),
     Detector(
         "id_after_keyword",
@@ -441,7 +528,7 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?:site|subject|study|participant|enrollment|employee|staff|student|badge|case|specimen|accession|sample"
             rf"|reference|ref|claim|visit|client|resident|passport|national|personal|unique|tracking|requisition|order"
             rf"|rx|prescription|voucher|authori[sz]ation|auth|referral|confirmation|ticket)\s*(?:ID|{_NO})|(?-i:I[Dd])"
-            rf"|participant|subject|specimen|accession|badge|passport"
+            rf"|participant|subject|subj|specimen|accession|badge|passport|(?-i:EMP)"
         ),
         VALUE,
     ),

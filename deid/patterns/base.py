@@ -81,13 +81,23 @@ _MONTH_SLASH_DAY = (
 # A four-digit clock time with a leading zero ("0615", "0312"): no year, dose or ZIP has that shape.
 # A title before a name; the title belongs to the PERSON span (conf/entities/hipaa.yaml). Titles that are also
 # words before a capital ("Lt. Arm", "Sig. Take", "Pan American", "Nurse Manager") are left out, as are roles
-# ("Officer Ruiz": the role stays outside, as the generator tags it).
+# ("Officer Ruiz": the role stays outside, as the generator tags it). Dictation spells titles out ("doctor
+# Alvarez", "mister O'Neill").
 _PERSON_TITLE = (
-    r"(?:Dr|Mr|Mrs|Ms|Mx|Prof|Mme|Mlle|Sra|Srta|Dott|Ptl|Sgt|Det|Capt|Insp)\.?"
-    r"|(?:Miss|Frau|Herr|Señora|Señor|Signora|Signor|Pani|Sister|Father|Rabbi|Pastor|Doctor|Madame|Monsieur)"
+    r"(?:Dr|Mr|Mrs|Ms|Mx|Prof|Mme|Mlle|Sra|Srta|Dott|Ptl|Sgt|Det|Capt|Insp|Rev)\.?"
+    r"|(?:DR|MR|MRS|MS)\.?(?=  ?(?:[A-Z]\.  ?)?[A-Z]{2})"  # in capitals, before a name in capitals ("MS. Flu" is no name)
+    r"|(?:Miss|Frau|Herr|Señora|Señor|Signora|Signor|Pani|Sister|Father|Rabbi|Pastor|Doctor|Madame|Monsieur|Imam"
+    r"|Reverend|Deacon|Chaplain|Elder|doctor|mister|missus|Mister|Missus)"
 )
 _EARLY_MILITARY_TIME = r"(?<![\w.:/#+-])(?<!ext )(?<!\bx )0\d[0-5]\d(?![\w/.-]|:\d|\s?\d)(?!\s*(?i:mg|mcg|ml|g|units?)\b)"
-_AT_TIME = rf"(?:(?:[ T]|,\s*|\s+(?:at|@)\s*){_TIME})?"
+# A clock time after a date: "at 9:30", "around 0600", "4:15 PM CT", "9:40a", and a four-digit 24-hour time
+# after a full date ("11/29/25 1610"), which no dose or year follows.
+_CLOCK = (
+    r"(?:(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?(?:[AaPp][Mm]\b|[AaPp]\.[Mm]\.|[ap]\b))?"
+    r"|(?:1[0-2]|0?[1-9])\s?[AaPp][Mm]\b|(?:[01]\d|2[0-3])[0-5]\d(?![\w:]|\.\d)(?!\s*(?i:mg|mcg|ml|g|units?|hrs?)\b))"
+    r"(?: (?:[ECMP][SD]T|UTC)\b)?)"  # "PT" and "CT" after a time are as often therapy and a scan
+)
+_AT_TIME = rf"(?:(?:[ T]|,\s*|\s+(?:(?:at|@|around|approx\.?|about|~)\s*)?){_CLOCK})?"
 
 _EXTENSION = r"(?:\s*,?\s*(?i:ext\.?|x\.?|extension)\s*\d{1,5})?(?!\w)(?!-\d)"
 # A bare number must follow the North American numbering plan (area code and exchange start with
@@ -222,3 +232,20 @@ def _age_over_89(value: str) -> bool:
 def _valid_vin(value: str) -> bool:
     """A vehicle identification number mixes letters and digits (17 characters, no I, O or Q)."""
     return sum(ch.isdigit() for ch in value) >= 3 and sum(ch.isalpha() for ch in value) >= 3
+
+
+# An age over 89 in words ("ninety-one", "ninety four year old", "one hundred and two").
+_AGE_WORDS = (
+    r"(?i:(?:ninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|(?:one\s+|a\s+)?hundred(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))?))"
+)
+# A month/day without a year and without a dating word: the day is no common denominator of a score or a
+# fraction (/2 /3 /4 /5 /6 /8 /10: "2/6 murmur", "4/5 strength", "7/10 pain", "1/2 tab"), no score or count
+# is named before or after it ("GCS 3/15", "2/14 nodes").
+_BARE_MONTH_DAY = (
+    r"(?<![\w/.:+-])(?:1[0-2]|0?[1-9])/(?:3[01]|2\d|1[1-9]|0?[179])(?![\d/]|\.\d|-\d)"
+    r"(?!\s*(?i:nodes?|lymph|cores?|bottles?|sets?|views?|criteria|points?|doses?|sessions?|days?|weeks?|months?|attempts?"
+    r"|trials?|items?|questions?|beats?|hours?|hrs?|minutes?|mins?|times|x|tabs?|tablets?|pills?|caps?|strength|systolic|diastolic|murmur|SEM|pain|of|mg|mcg"
+    r"|ml|units?|positive|negative|ratio|scale|score|vision|OU|OD|OS)\b)"
+)
+_SCORE_BEFORE = r"(?<!GCS )(?<!MoCA )(?<!MMSE )(?<!SLUMS )(?<!score )(?<!scored )(?<!Apgar )(?<!Apgars )(?<!ratio )(?<!vision )(?<!VA )(?<!pain )(?<!Pain )"

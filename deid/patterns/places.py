@@ -144,7 +144,8 @@ _FACILITY_HEAD = (  # words apart by spaces, never a line break
     r"(?:Hospital|Hospice|Medical[ \t]+Cent(?:er|re)|Health[ \t]+Cent(?:er|re)|Clinic|Nursing[ \t]+(?:Home|Center)"
     r"|Rehabilitation[ \t]+(?:Center|Hospital)|Rehab[ \t]+Center|Care[ \t]+Center|Senior[ \t]+Living|Assisted[ \t]+Living"
     r"|Retirement[ \t]+(?:Community|Home)|Surgery[ \t]+Center|Surgical[ \t]+Center|Urgent[ \t]+Care|Pharmacy"
-    r"|(?:High|Middle|Elementary|Primary)[ \t]+School|Academy)"
+    r"|(?:High|Middle|Elementary|Primary)[ \t]+School|Academy|Center|Centre|Institute|Laboratories|Pavilion|Church"
+    r"|Mosque|Synagogue|Shelter|Inn|Manor)"
 )
 _FACILITY_GENERIC_WORDS = frozenset(
     {

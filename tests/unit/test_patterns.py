@@ -240,7 +240,7 @@ PLACES = [
     ("Signed J. Walker, MD and Dr. Cook, PA-C; Jackson, MS following.", [("PERSON", "Dr. Cook")]),  # no city
     ("Moved here from Ohio; Normal IN range; Parkinson's disease.", []),
     ("seen at Mass General", [("LOCATION", "Mass General")]),  # a multi-word short form, in title case
-    ("seen at mass general", []),  # in lower case it is left to the model
+    ("seen at mass general", [("LOCATION", "mass general")]),  # a multi-word alias in any case
 ]  # fmt: skip
 
 
@@ -362,7 +362,7 @@ MORE_CONTEXT = [
     ("mail to 410 W. St. James Pl, Apt 2B, then", [("LOCATION", "410 W. St. James Pl, Apt 2B")]),
     ("office at 2200 Ponce de Leon Blvd NE in", [("LOCATION", "2200 Ponce de Leon Blvd NE")]),
     ("lives at 301 E 72nd St with", [("LOCATION", "301 E 72nd St")]),
-    ("home Unit 3/15 Ocean Rd, Manly", [("LOCATION", "Unit 3/15 Ocean Rd")]),
+    ("home Unit 3/15 Ocean Rd, Manly", [("LOCATION", "Unit 3/15 Ocean Rd"), ("LOCATION", "Manly")]),
     ("Given 2 Tylenol. Dr. Sharma saw her", [("PERSON", "Dr. Sharma")]),
     ("June 2, 2021\nAllergies NKDA DR", [("DATE_TIME", "June 2, 2021")]),
     # facilities named before what they are; generic ones are not
@@ -404,4 +404,37 @@ MORE_CONTEXT = [
 
 @pytest.mark.parametrize(("text", "expected"), MORE_CONTEXT)
 def test_when_an_address_facility_title_day_or_keyword_gives_context_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+def test_when_given_names_are_built_from_faker_then_they_equal_the_committed_list() -> None:
+    from deid.patterns.names import build_given_names, given_names
+
+    assert list(given_names()) == build_given_names(), "run: python -m deid.patterns.names"
+
+
+# Names, ages, dates and records in the forms of lists, dictation, faxes and HL7 messages (none of these texts is
+# from an evaluation set).
+RECORD_FORMS = [
+    ("Op note: L THA, PRUITT, Lorraine, 91 yo F.", [("PERSON", "PRUITT, Lorraine"), ("AGE", "91 yo")]),
+    ("RE:  OKONJO,  BEATRICE  ;  Hi, Maria; Sincerely, Joan Park", [("PERSON", "OKONJO,  BEATRICE")]),
+    ("4|VANCE, R|93F|NPO; 5|LIU, K|88M|NPO", [("PERSON", "VANCE, R"), ("AGE", "93"), ("PERSON", "LIU, K")]),
+    ("NO TENDERNESS, A soft abdomen; moved from Crossroads, Virginia", []),
+    ("PID|1||5520187^^^MRH^MR||OKAFOR^CHIDI^N||19310407|M", [("ID", "5520187"), ("PERSON", "OKAFOR^CHIDI^N"), ("DATE_TIME", "19310407")]),
+    ("this is doctor Helen Marsh dictating; mister Abbott is", [("PERSON", "doctor Helen Marsh"), ("PERSON", "mister Abbott")]),
+    ("TO:  DR.  PAULA  KWON   FAX; MS. Flu shot; DR MRI", [("PERSON", "DR.  PAULA  KWON")]),
+    ("she is ninety-two; a one hundred year old man; in ninety minutes", [("AGE", "ninety-two"), ("AGE", "one hundred year old")]),
+    ("his aunt lived to 97 and he turned 101 in May", [("AGE", "97"), ("AGE", "101")]),
+    ("s/p L TKA 10/27; labs 11/19 and 12/7", [("DATE_TIME", "10/27"), ("DATE_TIME", "11/19"), ("DATE_TIME", "12/7")]),
+    ("GCS 3/15; MoCA 11/30; pain 7/10; 2/14 nodes; 12/12 hours; 3/4 strength", []),
+    ("clinic at 88 Beacon St, Salem. Then", [("LOCATION", "88 Beacon St"), ("LOCATION", "Salem")]),
+    ("Reached out to the Sikh Center of Fresno; Contacted Hope Church", [("LOCATION", "Sikh Center of Fresno"), ("LOCATION", "Hope Church")]),
+    ("next Mon 12/8 around 3 pm CT; Wed 9:15a", [("DATE_TIME", "Mon 12/8 around 3 pm"), ("DATE_TIME", "Wed 9:15a")]),
+    ("drawn 12/01/25 0415 by RN", [("DATE_TIME", "12/01/25 0415")]),
+    ("accession SP-24-10233; subj 014-2210; EMP 558102 badge", [("ID", "SP-24-10233"), ("ID", "014-2210"), ("ID", "558102")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), RECORD_FORMS)
+def test_when_a_record_is_written_as_a_list_dictation_fax_or_hl7_then_its_identifiers_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
