@@ -48,14 +48,14 @@ _PERSON_EDGE_END = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|,?\s+(?:{_CREDENTIALS}))
 # weekday names stay ("the 14th", "jan 3", "sat 7/6").
 _KEYWORDS = (
     r"DOB|DOD|DOS|Adm|Admitted|Discharged|Seen|MRN|MR|SSN|ID|NPI|DL|Acct|HAR|FIN|CSN|Tel|Ph|Phone|Cell|Fax|Member"
-    r"|Policy|Group|Claim|Account|Serial|SN|No\.?|#|UHC|BCBS|Aetna|Cigna|Humana|Medicare|Medicaid"
+    r"|Policy|Group|Claim|Account|Serial|SN|No\.?|#|UHC|BCBS\w*|Aetna|Cigna|Humana|Medicare|Medicaid"
 )
 _MONTH_OR_DAY_WORD = r"(?:the|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
 _LEADING_KEYWORDS = re.compile(rf"(?:(?!{_MONTH_OR_DAY_WORD})(?:[a-zà-ÿ]+|{_KEYWORDS})[:#.]?\s+)+(?=.*\d)")
 _KEYWORD_TRIMMED = _DIGITS_REQUIRED | {"DATE_TIME", "ID", "BIOMETRIC_ID", "VEHICLE_ID"}
 # A patient's age with sex ("93F", "27M") or an age phrase ("95 yo w/ afib") is an age whatever the model called
 # it: only the number and the words that state it can be PHI.
-_AGE_SEX = re.compile(r"(\d{2,3}) ?[MF]")
+_AGE_SEX = re.compile(r"(\d{2,3}) ?[MF]\.?")
 _AGE_PHRASE = re.compile(r"(?:the\s+|a\s+)?(\d{2,3}(?:[- ]?(?i:years?|yrs?|y)[- ]?(?i:old)|\s?(?i:yo|y/o|y\.o\.)(?!\w)))\b.*", re.S)
 # Words that are no PHI on their own, whatever the label: "the", "name", "pt".
 _STOPWORDS = frozenset({"the", "a", "an", "of", "in", "at", "on", "to", "and", "or", "name", "pt", "patient", "pls", "thx"})
@@ -97,7 +97,28 @@ _DEPARTMENT_WORDS = frozenset(
     }
 )  # fmt: skip
 # A place inside the hospital is no geographic subdivision: a numbered wing ("4 West") or a bay, bed or room.
-_WARD = re.compile(r"\d{1,2} ?(?:North|South|East|West)|(?i:bay|bed|beds|rm|room|pod)(?: ?#? ?\d{1,3}[A-Z]?)?")
+_WARD = re.compile(
+    r"\d{1,2} ?(?:North|South|East|West)|(?i:bay|bed|beds|rm|room|pod)(?: ?#? ?\d{1,3}[A-Z]?)?|(?i:\d{1,2}(?:st|nd|rd|th) ?(?:fl|floor))"
+)
+# Named things that are no person or place: a disease, sign, test or device named after one ("Bell's palsy",
+# "Dix-Hallpike", "Jackson-Pratt drain"), a generic drug by its USAN stem ("adalimumab", "apixaban"), an insurer,
+# a diagnosis code (ICD-10: "E11.65", "I10"), a number alone.
+_EPONYM_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:(?:disease|syndrome|sign|palsy|sarcoma|lymphoma|tumou?r|diverticulum|drain|test|maneuver|manoeuvre"
+    r"|score|scale|classification|criteria|fracture|reflex|catheter|stocking|lift|phenomenon|ulcer|positive|negative"
+    r"|node|cyst|hernia|anomaly|deformity|contracture|granuloma|tremor|pump)|Disease|Syndrome|Palsy|Sign)\b"
+)  # in lower case ("ÇORLU, HINDAL Procedure date:" is a name before a heading)
+_DRUG_STEM = re.compile(
+    r"(?i:\w{3,}(?:mab|nib|pril|sartan|olol|statin|azole|cillin|mycin|floxacin|parin|xaban|gliflozin|gliptin|dipine|prazole"
+    r"|tidine|glutide|tinib|ciclib|lukast|triptan|setron|dronate|semide|thiazide|oxetine|apine|idone|azepam|zolam)\b)"
+)
+_INSURER = re.compile(
+    r"\b(?:Blue\s+Cross|Blue\s+Shield|BCBS\w*|Aetna|Cigna|Humana|UnitedHealth\w*|United\s+Healthcare|Anthem|Centene"
+    r"|Molina|WellCare|Highmark|Oscar\s+Health|Tricare|TRICARE|MassHealth|Medi-Cal)\b"
+)
+_ICD10 = re.compile(r"[A-TV-Z]\d{2}(?:\.\d{1,4}[A-Z]?)?")
+_NUMBER_ALONE = re.compile(r"\d{1,3}(?:st|nd|rd|th)?")
+_ADDRESS_GOES_ON = re.compile(r",?\s*[A-Z0-9]")
 
 
 def trim_to_rules(text: str, span: Span) -> Span | None:
@@ -105,26 +126,29 @@ def trim_to_rules(text: str, span: Span) -> Span | None:
     a person's name without a credential, relation word or outer punctuation; a date or identifier without
     the keyword before it; an age with sex ("93F") as the age's number."""
     start, end, label = span.start, span.end, span.label
-    if label == "PERSON":
+    age = _AGE_SEX.fullmatch(text, start, end) or _AGE_PHRASE.fullmatch(text, start, end)
+    if age:
+        start, end, label = age.start(1), age.end(1), "AGE"
+    elif label == "PERSON":
         lead = _PERSON_EDGE_START.match(text, start, end)
         if lead and lead.end() < end:
             start = lead.end()
         tail = _PERSON_EDGE_END.search(text, start, end)
         if tail and tail.start() > start:
             end = tail.start()
-    else:
-        age = _AGE_SEX.fullmatch(text, start, end) or _AGE_PHRASE.fullmatch(text, start, end)
-        if age:
-            start, end, label = age.start(1), age.end(1), "AGE"
-        elif label in _KEYWORD_TRIMMED:
-            lead = _LEADING_KEYWORDS.match(text, start, end)
-            if lead and lead.end() < end:
-                start = lead.end()
-        elif label == "LOCATION":
-            lead = _PLACE_EDGE_START.match(text, start, end)
-            if lead and lead.end() < end:
-                start = lead.end()
-            end = _place_name_end(text, start, end)
+    elif label in _KEYWORD_TRIMMED:
+        lead = _LEADING_KEYWORDS.match(text, start, end)
+        if lead and lead.end() < end:
+            start = lead.end()
+    elif label == "LOCATION":
+        lead = _PLACE_EDGE_START.match(text, start, end)
+        if lead and lead.end() < end:
+            start = lead.end()
+        end = _place_name_end(text, start, end)
+    if label == "PERSON" and _EPONYM_AFTER.match(text, end):
+        return None  # "Bell's palsy", "Jackson-Pratt drain", "Wilson disease": a disease, sign or device
+    if label == "LOCATION" and _NUMBER_ALONE.fullmatch(text, start, end) and not _ADDRESS_GOES_ON.match(text, end):
+        return None  # "bed 14", "the 2nd": a number this short is no ZIP or postcode, unless an address goes on
     if breaks_a_rule(text[start:end], label):
         return None
     return span if (start, end, label) == (span.start, span.end, span.label) else replace(span, start=start, end=end, label=label)
@@ -146,9 +170,15 @@ def breaks_a_rule(value: str, label: str) -> bool:
             _TITLE_ONLY.fullmatch(value) is not None
             or _RELATION_ONLY.fullmatch(value.strip()) is not None
             or len(value.split()) > _MOST_WORDS_IN_A_NAME
+            or _DRUG_STEM.search(value) is not None
+            or _INSURER.search(value) is not None
         )
     if sum(ch.isalnum() for ch in value) < 2 or _WARD.fullmatch(value):
         return True  # a stray letter or mark; a ward, bay, bed or room
+    if label == "PERSON":
+        return False
+    if _ICD10.fullmatch(value) or (_INSURER.search(value) and not any(ch.isdigit() for ch in value)):
+        return True  # a diagnosis code; an insurer (only facilities are places)
     if label == "DATE_TIME":
         return not any(ch.isdigit() for ch in value) and _DATE_WORD.search(value) is None
     if label == "LOCATION":

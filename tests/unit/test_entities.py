@@ -267,3 +267,32 @@ def test_when_a_span_runs_past_a_name_place_or_age_then_it_is_cut_to_it(value: s
     text = f"seen: {value} today"
     trimmed = trim_to_rules(text, Span(6, 6 + len(value), label))
     assert trimmed is not None and (text[trimmed.start : trimmed.end], trimmed.label) == (kept, kept_label)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label", "kept"),
+    [
+        ("new onset Bell's palsy on the left", "Bell", "PERSON", None),
+        ("Jackson-Pratt drain removed", "Jackson-Pratt", "PERSON", None),
+        ("Wilson disease ruled out", "Wilson", "PERSON", None),
+        ("Wilson Procedure date: 3/4", "Wilson", "PERSON", "Wilson"),  # a heading after a name
+        ("started adalimumab today", "adalimumab", "PERSON", None),
+        ("April Lowe signed", "April Lowe", "PERSON", "April Lowe"),
+        ("Blue Cross Blue Shield of Texas denied", "Blue Cross Blue Shield of Texas", "LOCATION", None),
+        ("card says BCBSTX member XOT 7720 4418", "BCBSTX member XOT 7720 4418", "HEALTH_PLAN_NUMBER", "XOT 7720 4418"),
+        ("dx E11.65 and I10", "E11.65", "ID", None),
+        ("moved to bed 14 today", "14", "LOCATION", None),
+        ("home: 35, Nori Chowk", "35", "LOCATION", "35"),  # an address goes on
+        ("a 27yo with asthma", "27yo", "PERSON", None),
+        ("a 93F. with CHF", "93F.", "PERSON", "93"),
+    ],
+)
+def test_when_a_span_is_an_eponym_drug_insurer_code_or_short_number_then_the_rules_drop_it(
+    text: str, value: str, label: str, kept: str | None
+) -> None:
+    from deid.entities import trim_to_rules
+    from deid.spans import Span
+
+    start = text.index(value)
+    trimmed = trim_to_rules(text, Span(start, start + len(value), label))
+    assert (None if trimmed is None else text[trimmed.start : trimmed.end]) == kept
