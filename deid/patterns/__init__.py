@@ -104,6 +104,7 @@ _NAME_WORD = r"(?:[OD]['’])?(?:[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?|[A-Z]{3,
 # Given names that are also states or countries ("Crossroads, Virginia") are left out.
 _GIVEN_NOT_PLACES = sorted(set(given_names()) - set(_STATE_NAME.split("|")) - set(_COUNTRY_NAMES) - {"Carolina", "Dakota"})
 _GIVEN = _literals([*_GIVEN_NOT_PLACES, *(n.upper() for n in _GIVEN_NOT_PLACES)])
+_GIVEN_LOWER = _literals([n.lower() for n in _GIVEN_NOT_PLACES])
 _PARTICLE = r"(?:van|von|de|da|del|der|la|le|di|du|dos|bin|al)"
 # Capitalised words after a title that are no name ("Dr. Visit", "Dr. Smith Cardiology").
 _NOT_A_NAME = (
@@ -374,8 +375,8 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(
             rf"(?<![\w.'’&-])(?!(?:The|A|An|Called|Per|From|To|At|In|Via|Seen|Sent|Discharged|Transferred|Admitted|Contacted"
             rf"|Spoke|Visited|Notified|Faxed|Referred|Attended|Attends|Left|Arrived|Went|Going|Returned)\s)"
-            rf"(?:(?:St|Mt)\.[ \t]+|(?!(?:Dr|Mr|Mrs|Ms|Dear)\b)[A-Z](?:[\w'’&-]*[\w'’]|[\w'’&.-]{{2,}})[ \t]+(?:(?:of|and|&|the)[ \t]+)?){{1,4}}"
-            rf"{_FACILITY_HEAD}(?: of(?: the)? [A-Z][\w'’]+(?: [A-Z][\w'’]+){{0,2}})?(?![\w-])(?!\s*(?:#|(?i:no\b|number|ID\b)))"  # "Hospital #:" is a keyword
+            rf"(?:(?:St|Mt|[A-Z])\.[ \t]+|(?!(?:Dr|Mr|Mrs|Ms|Dear)\b)[A-Z](?:[\w'’&-]*[\w'’]|[\w'’&.-]{{2,}})[ \t]+(?:(?:of|and|&|the)[ \t]+)?){{1,5}}"
+            rf"{_FACILITY_HEAD}(?: of(?: the)? [A-Z][\w'’]+(?: [A-Z][\w'’]+){{0,2}}| for (?:Women|Children|Kids|Special Surgery|the Aged))?(?![\w-])(?!\s*(?:#|(?i:no\b|number|ID\b)))"  # "Hospital #:" is a keyword
         ),
         validator=_names_a_facility,
     ),
@@ -472,6 +473,35 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?|[A-Z]{{3,}}(?:[-'’][A-Z]{{2,}})?),  ?"
             rf"(?:{_GIVEN}(?: [A-Z]\.?(?![\w'’]))?|(?:(?<=[A-Z]{{3}},  )|(?<=[A-Z]{{3}}, ))[A-Z]\.?(?=\s*[|)\n]|$))(?![\w'’-])"
         ),
+    ),
+    # A given name with an initial ("Anna S.", "ANNA S."), a relation or a credential before a given name ("Mother
+    # Ashley Brandt-Nguyen", "daughter bev", "NP Sharonda Williams": the relation and the credential stay outside).
+    Detector("person_given_initial", "PERSON", re.compile(rf"(?<![\w'’-]){_GIVEN} [A-Z]\.(?!\w)")),
+    Detector(
+        "person_after_relation",
+        "PERSON",
+        re.compile(
+            rf"(?<![\w'’-])(?i:mother|father|daughter|son|wife|husband|sister|brother|aunt|uncle|niece|nephew|grandson"
+            rf"|granddaughter|grandmother|grandfather|neighbou?r|friend|partner|fianc[eé]e?|caregiver|guardian)  ?"
+            rf"(?P<{VALUE}>(?:{_GIVEN}|(?-i:{_GIVEN_LOWER}))(?: (?:[A-Z]\.|{_NAME_WORD}))?)(?![\w'’-])"
+        ),
+        VALUE,
+    ),
+    Detector(
+        "person_after_credential",
+        "PERSON",
+        re.compile(rf"(?<![\w'’-])(?:NP|RN|LPN|CNA|CMA|PA-C|APRN|CRNA|RT|RRT|SLP|OT|PT|MSW|LCSW)  ?(?P<{VALUE}>{_GIVEN}(?:  ?{_NAME_WORD})?)(?![\w'’-])"),
+        VALUE,
+    ),
+    # A retirement community named "The … at …" where someone lives ("lives at The Willows at Elm Creek").
+    Detector(
+        "community_the_at",
+        "LOCATION",
+        re.compile(
+            rf"(?i:\b(?:lives|living|resides|resident|moved|discharged|returned))\s+(?:at|in|to|back\s+to)\s+"
+            rf"(?P<{VALUE}>The [A-Z][\w'’]+(?: [A-Z][\w'’]+)? at (?:the )?[A-Z][\w'’]+(?: [A-Z][\w'’]+){{0,2}})"
+        ),
+        VALUE,
     ),
     # HL7 v2 fields: a name (family^given^middle), a timestamp (YYYYMMDD[HHMM[SS]]) and an identifier before its
     # components ("4471983^^^HOSP^MR"), between the message's delimiters.

@@ -53,7 +53,7 @@ _TIME = (
 _AM_PM = r"(?:[AaPp]\.[Mm]\.|[AaPp][Mm]\b)"
 _MONTH_LOWER = "january|february|march|april|june|july|august|september|october|november|december"
 # Words after which a bare clock time is a time of day ("at 9:30", "until 0700", "ETA 2145").
-_TIME_AFTER_WORD = r"(?i:\b(?:at|@|by|until|till|after|before|around|approx\.?|about|ETA|from|to|between|and|today|tomorrow|tonight|yesterday))\s+"
+_TIME_AFTER_WORD = r"(?i:\b(?:at|@|by|until|till|after|before|around|approx\.?|about|ETA|from|to|between|and|today|tomorrow|tonight|yesterday|time|times|draw|drawn|dose|given))\s+"
 # A 24-hour time of four digits; 1900-2059 are also years ("after 2019") and need "h" or "hrs" after them.
 _MILITARY_TIME = (
     r"(?:(?:[01][0-8]|2[1-3])[0-5]\d(?:\s?(?i:h|hrs?|hours)\b)?|(?:19|20)[0-5]\d\s?(?i:h|hrs?|hours)\b)"

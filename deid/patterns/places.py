@@ -109,13 +109,13 @@ _FACILITY_NOUN = (
 
 # Streets abroad: a German street word with its number ("Leopoldstraße 44") and a street type first, as in
 # Portuguese, Spanish, French and Italian ("Rua Augusta, 1500", "Av. Insurgentes Sur 1602", "Calle de Alcalá 45"),
-# and a Mexican neighbourhood ("Col. Roma Norte").
+# a Mexican neighbourhood ("Col. Roma Norte") and a Polish street with its flat ("ul. Długa 29 m. 4").
 _STREET_DE = r"[A-ZÄÖÜ][a-zäöüß-]+(?:straße|strasse|str\.|weg|gasse|platz|allee|damm)\s+\d{1,4}[a-z]?(?!\w)"
 _STREET_WORD = r"[A-ZÀ-Ý](?:[\wÀ-ÿ'’.-]*[\wÀ-ÿ'’])?"  # no trailing period: a sentence may end after a street
 _STREET_ROMANCE = (
-    rf"(?:Rua|Avenida|Av\.|Avda\.|Calle|Carrera|Rue|Praça|Travessa|Paseo|Viale|Piazza|Estrada|Rodovia|Alameda|Colonia|Col\.)"
+    rf"(?:Rua|Avenida|Av\.|Avda\.|Calle|Carrera|Rue|Praça|Travessa|Paseo|Viale|Piazza|Estrada|Rodovia|Alameda|Colonia|Col\.|ul\.|al\.)"
     rf"(?:\s+(?:de|da|do|dos|das|del|de la|des|du|di|della|la|le|los|las))?\s+(?:{_STREET_WORD}|\d{{1,3}}[A-Z]?(?!\w))"
-    rf"(?:\s+(?:(?:de|da|do|del|la)\s+)?{_STREET_WORD}){{0,3}}(?:,?\s+\d{{1,5}}[A-Za-z]?(?!\w))?"
+    rf"(?:\s+(?:(?:de|da|do|del|la)\s+)?{_STREET_WORD}){{0,3}}(?:,?\s+\d{{1,5}}[A-Za-z]?(?!\w)(?:\s+m\.\s*\d{{1,4}}(?!\w))?)?"
 )
 # US street addresses, which notes and letters abroad share: a house number, a directional, one to four name words
 # and a street type, then a directional and a unit ("676 N. St. Clair St, Suite 600", "1968 Peachtree Rd NW",

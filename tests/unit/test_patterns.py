@@ -432,6 +432,12 @@ RECORD_FORMS = [
     ("next Mon 12/8 around 3 pm CT; Wed 9:15a", [("DATE_TIME", "Mon 12/8 around 3 pm"), ("DATE_TIME", "Wed 9:15a")]),
     ("drawn 12/01/25 0415 by RN", [("DATE_TIME", "12/01/25 0415")]),
     ("accession SP-24-10233; subj 014-2210; EMP 558102 badge", [("ID", "SP-24-10233"), ("ID", "014-2210"), ("ID", "558102")]),
+    ("Rx for LUCIA M. ready; Mother Joan Brennan visited", [("PERSON", "LUCIA M."), ("PERSON", "Joan Brennan")]),
+    ("WIFE PRIYA NAIR NOTIFIED; son will call", [("PERSON", "PRIYA NAIR")]),
+    ("resides at The Willows at Elm Creek.", [("LOCATION", "The Willows at Elm Creek")]),
+    ("seen at Banner Del E. Webb Medical Center; Cleveland Clinic for MRN review", [("LOCATION", "Banner Del E. Webb Medical Center"), ("LOCATION", "Cleveland Clinic")]),
+    ("mieszka: ul. Polna 12 m. 3, Lublin", [("LOCATION", "ul. Polna 12 m. 3")]),
+    ("PK draw time 2215, then", [("DATE_TIME", "2215")]),
 ]  # fmt: skip
 
 
