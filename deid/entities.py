@@ -106,7 +106,7 @@ _WARD = re.compile(
 _EPONYM_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:(?:disease|syndrome|sign|palsy|sarcoma|lymphoma|tumou?r|diverticulum|drain|test|maneuver|manoeuvre"
     r"|score|scale|classification|criteria|fracture|reflex|catheter|stocking|lift|phenomenon|ulcer|positive|negative"
-    r"|node|cyst|hernia|anomaly|deformity|contracture|granuloma|tremor|pump)|Disease|Syndrome|Palsy|Sign)\b"
+    r"|node|cyst|hernia|anomaly|deformity|contracture|granuloma|tremor|pump|rings?|components?)|Disease|Syndrome|Palsy|Sign)\b"
 )  # in lower case ("ÇORLU, HINDAL Procedure date:" is a name before a heading)
 _DRUG_STEM = re.compile(
     r"(?i:\w{3,}(?:mab|nib|pril|sartan|olol|statin|azole|cillin|mycin|floxacin|parin|xaban|gliflozin|gliptin|dipine|prazole"
@@ -145,7 +145,7 @@ def trim_to_rules(text: str, span: Span) -> Span | None:
         if lead and lead.end() < end:
             start = lead.end()
         end = _place_name_end(text, start, end)
-    if label == "PERSON" and _EPONYM_AFTER.match(text, end):
+    if label == "PERSON" and (_EPONYM_AFTER.match(text, end) or _EPONYM_AFTER.search(text, start, end)):
         return None  # "Bell's palsy", "Jackson-Pratt drain", "Wilson disease": a disease, sign or device
     if label == "LOCATION" and _NUMBER_ALONE.fullmatch(text, start, end) and not _ADDRESS_GOES_ON.match(text, end):
         return None  # "bed 14", "the 2nd": a number this short is no ZIP or postcode, unless an address goes on

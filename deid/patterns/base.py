@@ -95,7 +95,7 @@ _EARLY_MILITARY_TIME = r"(?<![\w.:/#+-])(?<!ext )(?<!\bx )0\d[0-5]\d(?![\w/.-]|:
 _CLOCK = (
     r"(?:(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?(?:[AaPp][Mm]\b|[AaPp]\.[Mm]\.|[ap]\b))?"
     r"|(?:1[0-2]|0?[1-9])\s?[AaPp][Mm]\b|(?:[01]\d|2[0-3])[0-5]\d(?![\w:]|\.\d)(?!\s*(?i:mg|mcg|ml|g|units?|hrs?)\b))"
-    r"(?: (?:[ECMP][SD]T|UTC)\b)?)"  # "PT" and "CT" after a time are as often therapy and a scan
+    r"(?: (?:[ECMP][SD]T|UTC)\b|(?<=[Mm]) [ECMP]T\b)?)"  # "PT"/"CT" after a bare time are as often therapy and a scan
 )
 _AT_TIME = rf"(?:(?:[ T]|,\s*|\s+(?:(?:at|@|around|approx\.?|about|~)\s*)?){_CLOCK})?"
 

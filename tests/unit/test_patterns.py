@@ -429,7 +429,7 @@ RECORD_FORMS = [
     ("GCS 3/15; MoCA 11/30; pain 7/10; 2/14 nodes; 12/12 hours; 3/4 strength", []),
     ("clinic at 88 Beacon St, Salem. Then", [("LOCATION", "88 Beacon St"), ("LOCATION", "Salem")]),
     ("Reached out to the Sikh Center of Fresno; Contacted Hope Church", [("LOCATION", "Sikh Center of Fresno"), ("LOCATION", "Hope Church")]),
-    ("next Mon 12/8 around 3 pm CT; Wed 9:15a", [("DATE_TIME", "Mon 12/8 around 3 pm"), ("DATE_TIME", "Wed 9:15a")]),
+    ("next Mon 12/8 around 3 pm CT; Wed 9:15a PT eval", [("DATE_TIME", "Mon 12/8 around 3 pm CT"), ("DATE_TIME", "Wed 9:15a")]),
     ("drawn 12/01/25 0415 by RN", [("DATE_TIME", "12/01/25 0415")]),
     ("accession SP-24-10233; subj 014-2210; EMP 558102 badge", [("ID", "SP-24-10233"), ("ID", "014-2210"), ("ID", "558102")]),
     ("Rx for LUCIA M. ready; Mother Joan Brennan visited", [("PERSON", "LUCIA M."), ("PERSON", "Joan Brennan")]),
