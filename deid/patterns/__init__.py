@@ -28,6 +28,10 @@ from deid.patterns.base import (
     VALUE,
     _AGE_WORDS,
     _AT_TIME,
+    _DIGITS_SPOKEN,
+    _PHONE_OCR,
+    _PHONE_SPACED,
+    _mostly_digits,
     _BARE_MONTH_DAY,
     _SCORE_BEFORE,
     _CLOCK,
@@ -171,6 +175,22 @@ DETECTORS: tuple[Detector, ...] = (
         _valid_phone_length,
     ),
     Detector("phone_us", "PHONE_NUMBER", re.compile(_PHONE_US)),
+    Detector("phone_spaced", "PHONE_NUMBER", re.compile(_PHONE_SPACED)),
+    Detector("digits_spoken", "PHONE_NUMBER", re.compile(_DIGITS_SPOKEN)),
+    Detector(
+        "fax_ocr",
+        "FAX_NUMBER",
+        re.compile(rf"(?i:\bfax)(?!\w)[^\w\n(+]*(?P<{VALUE}>{_PHONE_OCR})"),
+        VALUE,
+        _mostly_digits,
+    ),
+    Detector(
+        "phone_ocr",
+        "PHONE_NUMBER",
+        re.compile(rf"(?i:\b(?:phone|ph|tel|cell|call|mobile))(?!\w)[^\w\n(+]*(?P<{VALUE}>{_PHONE_OCR})"),
+        VALUE,
+        _mostly_digits,
+    ),
     Detector("phone_intl", "PHONE_NUMBER", re.compile(_PHONE_INTL), validator=_valid_phone_intl),
     Detector(
         "email", "EMAIL_ADDRESS", re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")

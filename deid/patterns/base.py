@@ -249,3 +249,16 @@ _BARE_MONTH_DAY = (
     r"|ml|units?|positive|negative|ratio|scale|score|vision|OU|OD|OS)\b)"
 )
 _SCORE_BEFORE = r"(?<!GCS )(?<!MoCA )(?<!MMSE )(?<!SLUMS )(?<!score )(?<!scored )(?<!Apgar )(?<!Apgars )(?<!ratio )(?<!vision )(?<!VA )(?<!pain )(?<!Pain )"
+
+
+# Numbers as scans and dictation write them: digit groups with spaced dashes ("412 - 555 - 0103"), letters read
+# for digits by OCR ("(6l7) 555-O146": O, o, l, I), and digits spoken one by one ("3 1 2 5 5 5 0 1 9 9").
+_PHONE_SPACED = r"(?<![\w+])\(?[2-9]\d{2}\)?\s[-.]\s[2-9]\d{2}\s[-.]\s\d{4}(?![\w-])"
+_OCR_DIGIT = r"[\dOoIl]"
+_PHONE_OCR = rf"\(?{_OCR_DIGIT}{{3}}\)?[ .-]?{_OCR_DIGIT}{{3}}[ .-]{_OCR_DIGIT}{{4}}(?![\w-])"
+_DIGITS_SPOKEN = r"(?<![\w.-])(?<!\d )\d(?: \d){9,10}(?! \d)(?![\w.-])"
+
+
+def _mostly_digits(value: str) -> bool:
+    """An OCR'd number keeps at least seven real digits."""
+    return sum(ch.isdigit() for ch in value) >= 7

@@ -285,6 +285,8 @@ def test_when_a_span_runs_past_a_name_place_or_age_then_it_is_cut_to_it(value: s
         ("home: 35, Nori Chowk", "35", "LOCATION", "35"),  # an address goes on
         ("a 27yo with asthma", "27yo", "PERSON", None),
         ("a 93F. with CHF", "93F.", "PERSON", "93"),
+        ("new Bell's palsy", "Bell's palsy", "PERSON", None),
+        ("Kayser-Fleischer rings seen", "Kayser-Fleischer rings", "PERSON", None),
     ],
 )
 def test_when_a_span_is_an_eponym_drug_insurer_code_or_short_number_then_the_rules_drop_it(

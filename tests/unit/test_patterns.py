@@ -438,6 +438,10 @@ RECORD_FORMS = [
     ("seen at Banner Del E. Webb Medical Center; Cleveland Clinic for MRN review", [("LOCATION", "Banner Del E. Webb Medical Center"), ("LOCATION", "Cleveland Clinic")]),
     ("mieszka: ul. Polna 12 m. 3, Lublin", [("LOCATION", "ul. Polna 12 m. 3")]),
     ("PK draw time 2215, then", [("DATE_TIME", "2215")]),
+    # numbers as scans and dictation write them
+    ("call her at 6 1 7 5 5 5 0 1 4 2 comma thanks; grade 1 2 3 4", [("PHONE_NUMBER", "6 1 7 5 5 5 0 1 4 2")]),
+    ("FAX:  (3l2) 555-O177; PHONE: 7O8 555 0111", [("FAX_NUMBER", "(3l2) 555-O177"), ("PHONE_NUMBER", "7O8 555 0111")]),
+    ("CALL  312 - 555 - 0142  W/ QUESTIONS", [("PHONE_NUMBER", "312 - 555 - 0142")]),
 ]  # fmt: skip
 
 
