@@ -63,78 +63,31 @@ from deid.patterns.base import (
     _valid_vin,
 )
 from deid.patterns.places import (
+    _BIG_CITIES,
+    _ONE_WORD_ALIASES,
+    _after_locative,
+    _before_facility_noun,
+    _names_a_facility,
     _ADDRESS_CITY_NAMES,
     _ALIAS_ALONE,
-    _FACILITY_GENERIC_WORDS,
     _FACILITY_HEAD,
     _PHARMACY_CHAIN,
     _STREET_US,
     _COUNTRY_NAMES,
     _FACILITY_ALIASES_MULTI,
-    _FACILITY_ALIASES_SINGLE,
     _POSTCODE_CA,
     _POSTCODE_UK,
     _STREET_DE,
     _STREET_ROMANCE,
-    _BIG_CITY_NAMES,
     _CITY_NAMES,
     _COUNTY_NAMES,
     _FACILITY_NAMES,
-    _FACILITY_NOUN,
-    _LOCATIVE,
     _STATE_ABBR,
     _STATE_ABBR_NOT_CREDENTIAL,
     _STATE_NAME,
 )
-from deid.patterns.names import given_names
+from deid.patterns.people import _GENERIC_WORD, _GIVEN, _GIVEN_LOWER, _NAME_WORD, _NOT_A_SURNAME, _PARTICLE
 from deid.spans import Span, keep_whole_in_order
-
-
-# A place name that needs its context: after a locative word ("seen in Atlanta", "transferred to UCLA") or
-# before a facility or department noun ("a Fresno clinic", "Mayo cardiology"). Each name list is one trie.
-_BIG_CITIES = _literals(_BIG_CITY_NAMES)
-_ONE_WORD_ALIASES = _literals(_FACILITY_ALIASES_SINGLE)
-
-
-def _after_locative(names: str) -> re.Pattern[str]:
-    return re.compile(rf"\b{_LOCATIVE}\s+(?:the\s+)?(?P<{VALUE}>{names})(?![\w-])")
-
-
-def _before_facility_noun(names: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w.'-])(?P<{VALUE}>{names})(?=(?:'s)?\s+{_FACILITY_NOUN}\b)")
-
-
-_NAME_WORD = r"(?:[OD]['’])?(?:[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?|[A-Z]{3,}(?:-[A-Z]{2,})?)"
-# Given names that are also states or countries ("Crossroads, Virginia") are left out.
-_GIVEN_NOT_PLACES = sorted(set(given_names()) - set(_STATE_NAME.split("|")) - set(_COUNTRY_NAMES) - {"Carolina", "Dakota"})
-_GIVEN = _literals([*_GIVEN_NOT_PLACES, *(n.upper() for n in _GIVEN_NOT_PLACES)])
-_GIVEN_LOWER = _literals([n.lower() for n in _GIVEN_NOT_PLACES])
-_PARTICLE = r"(?:van|von|de|da|del|der|la|le|di|du|dos|bin|al)"
-# Capitalised words after a title that are no name ("Dr. Visit", "Dr. Smith Cardiology").
-_NOT_A_NAME = (
-    _FACILITY_GENERIC_WORDS
-    | {"Visit", "Note", "Notes", "Office", "Appointment", "Appt", "Orders", "Consult", "Said", "Called"}
-    | {
-        "MRI", "ICU", "CBC", "BMP", "CMP", "EKG", "ECG", "EEG", "EMG", "ABG", "CXR", "PET", "MRA", "CTA", "ENT", "PCP", "EMS",
-        "NICU", "PICU", "PACU", "NOTE", "ATTN", "PLAN", "HPI", "ROS", "PMH", "PSH", "NKDA", "OTC", "PRN", "AMA", "FAX",
-        "DOB", "DOS", "MRN", "SSN", "AGE", "SEX", "PHONE", "TEL", "RE", "CC",
-    }
-)  # fmt: skip
-# Capitalised words before a comma that are no surname: sign-offs, greetings, relations and roles.
-_NOT_A_SURNAME = (
-    r"Today|Yesterday|Also|However|Then|Dear|Hello|Hi|Hey|Thanks|Thank|Yes|No|Ok|Okay|Note|Sincerely|Regards|Best|Cheers"
-    r"|Respectfully|Cordially|Signed|Attn|Cc|From|To|Re|Father|Mother|Brother|Sister|Son|Daughter|Wife|Husband|Aunt|Uncle"
-    r"|Cousin|Grandmother|Grandfather|Patient|Pt|Resident|Nurse|Doctor|Caller|Contact|Guardian|Spouse|Partner|Friend|Neighbor"
-)
-_GENERIC_WORD = f"(?:{'|'.join(sorted(map(re.escape, _NOT_A_NAME), key=len, reverse=True))})"
-
-
-def _names_a_facility(value: str) -> bool:
-    """A capitalised facility name says which one: some word before its head noun is not a generic one."""
-    words = re.findall(r"[\w'’&.+-]+", value)
-    head_start = re.search(_FACILITY_HEAD, value)
-    before = value[: head_start.start()] if head_start else value
-    return any(w not in _FACILITY_GENERIC_WORDS for w in re.findall(r"[\w'’&.+-]+", before)) and len(words) > 1
 
 
 # --- the registry ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from deid.patterns.base import VALUE, _literals
 from deid.places import country_names, hospital_names, hospitals, us_cities, us_counties, world_cities
 
 
@@ -163,3 +164,25 @@ _FACILITY_GENERIC_WORDS = frozenset(
     }
     | {w.capitalize() for w in re.findall(r"[a-z]+", _FACILITY_NOUN)}
 )  # fmt: skip
+
+
+# A place name that needs its context: after a locative word ("seen in Atlanta", "transferred to UCLA") or
+# before a facility or department noun ("a Fresno clinic", "Mayo cardiology"). Each name list is one trie.
+_BIG_CITIES = _literals(_BIG_CITY_NAMES)
+_ONE_WORD_ALIASES = _literals(_FACILITY_ALIASES_SINGLE)
+
+
+def _after_locative(names: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{_LOCATIVE}\s+(?:the\s+)?(?P<{VALUE}>{names})(?![\w-])")
+
+
+def _before_facility_noun(names: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w.'-])(?P<{VALUE}>{names})(?=(?:'s)?\s+{_FACILITY_NOUN}\b)")
+
+
+def _names_a_facility(value: str) -> bool:
+    """A capitalised facility name says which one: some word before its head noun is not a generic one."""
+    words = re.findall(r"[\w'’&.+-]+", value)
+    head_start = re.search(_FACILITY_HEAD, value)
+    before = value[: head_start.start()] if head_start else value
+    return any(w not in _FACILITY_GENERIC_WORDS for w in re.findall(r"[\w'’&.+-]+", before)) and len(words) > 1

@@ -156,9 +156,10 @@ def resolve_detector(args: JobArgs, config: JobConfig) -> tuple[DetectorFactory,
         import deid.places
 
         entities = load_entity_set(DEFAULT_ENTITY_SET)
-        # The pattern detectors are code and data: their hash is the package's modules', the hospital table's
-        # and the label set's.
-        sources = sorted(Path(deid.patterns.__file__).parent.glob("*.py")) + [deid.places.HOSPITALS_CSV]
+        # The pattern detectors are code and data: their hash is the package's modules', the reference tables'
+        # (hospitals, given names) and the label set's.
+        data = deid.places.HOSPITALS_CSV.parent
+        sources = sorted(Path(deid.patterns.__file__).parent.glob("*.py")) + sorted([*data.glob("*.csv"), *data.glob("*.txt")])
         digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources) + ",".join(entities.names).encode())
         return PatternFactory(entities), "patterns", digest.hexdigest()
     adapter = load_adapter(local_copy(args.model, ADAPTER_FILES, ADAPTER_CACHE))

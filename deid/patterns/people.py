@@ -1,0 +1,34 @@
+"""Regex pieces for people's names: name words, particles, given names (deid.patterns.names), and the
+capitalised words after a title or before a comma that are no name."""
+
+from __future__ import annotations
+
+import re
+
+from deid.patterns.base import _literals
+from deid.patterns.names import given_names
+from deid.patterns.places import _COUNTRY_NAMES, _FACILITY_GENERIC_WORDS, _STATE_NAME
+
+_NAME_WORD = r"(?:[OD]['’])?(?:[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?|[A-Z]{3,}(?:-[A-Z]{2,})?)"
+# Given names that are also states or countries ("Crossroads, Virginia") are left out.
+_GIVEN_NOT_PLACES = sorted(set(given_names()) - set(_STATE_NAME.split("|")) - set(_COUNTRY_NAMES) - {"Carolina", "Dakota"})
+_GIVEN = _literals([*_GIVEN_NOT_PLACES, *(n.upper() for n in _GIVEN_NOT_PLACES)])
+_GIVEN_LOWER = _literals([n.lower() for n in _GIVEN_NOT_PLACES])
+_PARTICLE = r"(?:van|von|de|da|del|der|la|le|di|du|dos|bin|al)"
+# Capitalised words after a title that are no name ("Dr. Visit", "Dr. Smith Cardiology").
+_NOT_A_NAME = (
+    _FACILITY_GENERIC_WORDS
+    | {"Visit", "Note", "Notes", "Office", "Appointment", "Appt", "Orders", "Consult", "Said", "Called"}
+    | {
+        "MRI", "ICU", "CBC", "BMP", "CMP", "EKG", "ECG", "EEG", "EMG", "ABG", "CXR", "PET", "MRA", "CTA", "ENT", "PCP", "EMS",
+        "NICU", "PICU", "PACU", "NOTE", "ATTN", "PLAN", "HPI", "ROS", "PMH", "PSH", "NKDA", "OTC", "PRN", "AMA", "FAX",
+        "DOB", "DOS", "MRN", "SSN", "AGE", "SEX", "PHONE", "TEL", "RE", "CC",
+    }
+)  # fmt: skip
+# Capitalised words before a comma that are no surname: sign-offs, greetings, relations and roles.
+_NOT_A_SURNAME = (
+    r"Today|Yesterday|Also|However|Then|Dear|Hello|Hi|Hey|Thanks|Thank|Yes|No|Ok|Okay|Note|Sincerely|Regards|Best|Cheers"
+    r"|Respectfully|Cordially|Signed|Attn|Cc|From|To|Re|Father|Mother|Brother|Sister|Son|Daughter|Wife|Husband|Aunt|Uncle"
+    r"|Cousin|Grandmother|Grandfather|Patient|Pt|Resident|Nurse|Doctor|Caller|Contact|Guardian|Spouse|Partner|Friend|Neighbor"
+)
+_GENERIC_WORD = f"(?:{'|'.join(sorted(map(re.escape, _NOT_A_NAME), key=len, reverse=True))})"
