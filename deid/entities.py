@@ -21,7 +21,9 @@ _TAG = re.compile(r"</?([A-Za-z_][A-Za-z0-9_]*)>")
 _TITLES = r"(?:dr|mr|mrs|ms|miss|mx|prof|rev|sr|sister|fr|nurse)"
 # A title before a name is not identifying on its own ("Dr." may stay visible before "[PERSON]").
 LEADING_TITLE = re.compile(rf"(?i:{_TITLES}\.?)\s+")
-_TITLE_ONLY = re.compile(rf"(?i:[\W_]*(?:(?:{_TITLES}|doctor|the)\.?[\W_]*)*)")
+_TITLE_ONLY = re.compile(
+    rf"(?i:[\W_]*(?:(?:{_TITLES}|doctor|the)\.?[\W_]*)*)(?:(?:unknown|none|pending|tbd|n/?a|on[- ]?call|covering)\W*)?"
+)  # "Dr.", "Dr. unknown"
 _DIGITS_REQUIRED = frozenset(
     {"MEDICAL_RECORD_NUMBER", "ACCOUNT_NUMBER", "HEALTH_PLAN_NUMBER", "LICENSE_NUMBER", "DEVICE_ID", "US_SSN",
      "PHONE_NUMBER", "FAX_NUMBER", "IP_ADDRESS"}
@@ -106,7 +108,8 @@ _WARD = re.compile(
 _EPONYM_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:(?:disease|syndrome|sign|palsy|sarcoma|lymphoma|tumou?r|diverticulum|drain|test|maneuver|manoeuvre"
     r"|score|scale|classification|criteria|fracture|reflex|catheter|stocking|lift|phenomenon|ulcer|positive|negative"
-    r"|node|cyst|hernia|anomaly|deformity|contracture|granuloma|tremor|pump|rings?|components?)|Disease|Syndrome|Palsy|Sign)\b"
+    r"|node|cyst|hernia|anomaly|deformity|contracture|granuloma|tremor|pump|rings?|components?|procedure|operation|repair"
+    r"|approach|technique|pull-through|incision|flap|anastomosis|shunt|stent|dressing)|Disease|Syndrome|Palsy|Sign)\b"
 )  # in lower case ("ÇORLU, HINDAL Procedure date:" is a name before a heading)
 _DRUG_STEM = re.compile(
     r"(?i:\w{3,}(?:mab|nib|pril|sartan|olol|statin|azole|cillin|mycin|floxacin|parin|xaban|gliflozin|gliptin|dipine|prazole"
@@ -116,7 +119,12 @@ _INSURER = re.compile(
     r"\b(?:Blue\s+Cross|Blue\s+Shield|BCBS\w*|Aetna|Cigna|Humana|UnitedHealth\w*|United\s+Healthcare|Anthem|Centene"
     r"|Molina|WellCare|Highmark|Oscar\s+Health|Tricare|TRICARE|MassHealth|Medi-Cal)\b"
 )
-_ICD10 = re.compile(r"[A-TV-Z]\d{2}(?:\.\d{1,4}[A-Z]?)?")
+_ICD10 = re.compile(r"[A-TV-Z]\d{2}(?:\.\d{1,4}[A-Z]?)?(?:\s+[a-z][a-z0-9 ,'-]*)?")  # "E11.9 type 2 diabetes"
+# A visual acuity ("20/20 OU") or a grade ("2/6 systolic", "4/5 strength") is no date or identifier.
+_ACUITY_OR_GRADE = re.compile(
+    r"20/\d{2,3}(?:\s+O[UDS])?\.?|\d{1,2}/(?:[2-6]|10)\s+(?i:systolic|diastolic|holosystolic|murmur|SEM|strength|power"
+    r"|pain|reflex(?:es)?)\b.*"
+)
 _NUMBER_ALONE = re.compile(r"\d{1,3}(?:st|nd|rd|th)?")
 _ADDRESS_GOES_ON = re.compile(r",?\s*[A-Z0-9]")
 
@@ -177,7 +185,7 @@ def breaks_a_rule(value: str, label: str) -> bool:
         return True  # a stray letter or mark; a ward, bay, bed or room
     if label == "PERSON":
         return False
-    if _ICD10.fullmatch(value) or (_INSURER.search(value) and not any(ch.isdigit() for ch in value)):
+    if _ICD10.fullmatch(value) or _ACUITY_OR_GRADE.fullmatch(value) or (_INSURER.search(value) and not any(ch.isdigit() for ch in value)):
         return True  # a diagnosis code; an insurer (only facilities are places)
     if label == "DATE_TIME":
         return not any(ch.isdigit() for ch in value) and _DATE_WORD.search(value) is None

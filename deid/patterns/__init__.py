@@ -517,7 +517,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector("street_romance", "LOCATION", re.compile(rf"(?<![\w-]){_STREET_ROMANCE}")),
     Detector("route", "LOCATION", re.compile(r"(?i:\b(?:route|rte\.?|highway|hwy\.?|interstate)\s+\d{1,3}[A-Z]?\b)")),
     Detector("postcode_uk", "LOCATION", re.compile(_POSTCODE_UK)),
-    Detector("postcode_ca", "LOCATION", re.compile(_POSTCODE_CA)),
+    Detector("postcode_ca", "LOCATION", re.compile(rf"(?!E[1-4]V[1-5]M[1-6]\b){_POSTCODE_CA}")),  # not a GCS "E4V4M6"
     # Generic identifiers last: a more specific detector claiming the same characters wins.
     Detector(
         "id_prefixed",

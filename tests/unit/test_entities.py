@@ -287,6 +287,12 @@ def test_when_a_span_runs_past_a_name_place_or_age_then_it_is_cut_to_it(value: s
         ("a 93F. with CHF", "93F.", "PERSON", "93"),
         ("new Bell's palsy", "Bell's palsy", "PERSON", None),
         ("Kayser-Fleischer rings seen", "Kayser-Fleischer rings", "PERSON", None),
+        ("s/p Ladd pull-through", "Ladd", "PERSON", None),
+        ("PCP: Dr. unknown.", "Dr. unknown", "PERSON", None),
+        ("Dx: E78.5 mixed hyperlipidemia;", "E78.5 mixed hyperlipidemia", "MEDICAL_RECORD_NUMBER", None),
+        ("acuity 20/40 OS.", "20/40 OS.", "VEHICLE_ID", None),
+        ("Murmur: 3/6 holosystolic at apex", "3/6 holosystolic at apex", "DATE_TIME", None),
+        ("seen 3/6 at noon", "3/6", "DATE_TIME", "3/6"),
     ],
 )
 def test_when_a_span_is_an_eponym_drug_insurer_code_or_short_number_then_the_rules_drop_it(

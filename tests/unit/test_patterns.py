@@ -442,6 +442,7 @@ RECORD_FORMS = [
     ("call her at 6 1 7 5 5 5 0 1 4 2 comma thanks; grade 1 2 3 4", [("PHONE_NUMBER", "6 1 7 5 5 5 0 1 4 2")]),
     ("FAX:  (3l2) 555-O177; PHONE: 7O8 555 0111", [("FAX_NUMBER", "(3l2) 555-O177"), ("PHONE_NUMBER", "7O8 555 0111")]),
     ("CALL  312 - 555 - 0142  W/ QUESTIONS", [("PHONE_NUMBER", "312 - 555 - 0142")]),
+    ("GCS 15 (E4V5M6); mail to H3Z2Y7", [("LOCATION", "H3Z2Y7")]),  # a Glasgow score is no Canadian postcode
 ]  # fmt: skip
 
 
