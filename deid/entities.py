@@ -64,7 +64,8 @@ _STOPWORDS = frozenset({"the", "a", "an", "of", "in", "at", "on", "to", "and", "
 # A date has a digit, or names a month, a weekday or a holiday ("on sticker" is not one).
 _DATE_WORD = re.compile(
     r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|christmas|thanksgiving|easter"
-    r"|new\s+year|halloween|hanukkah|ramadan|diwali|eid|independence|memorial|labor|labour|veterans|valentine|mother|father)"
+    r"|new\s+year|halloween|hanukkah|ramadan|diwali|eid|independence|memorial|labor|labour|veterans|valentine|mother|father"
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|twentieth|thirtieth)"
 )
 # A place's name has no article before it and no lower-case words after its last capitalised word ("the Cleveland
 # Clinic", "Lincoln High School football practice"); street types, particles and short words stay ("12 Main st").

@@ -233,6 +233,7 @@ def test_when_an_age_with_sex_is_under_90_then_trimming_drops_it() -> None:
         ("at noon sharp", "DATE_TIME", True),  # no digit, month, weekday or holiday
         ("Christmas Eve", "DATE_TIME", False),
         ("march twelfth", "DATE_TIME", False),
+        ("the fourteenth", "DATE_TIME", False),  # a spelled day, as dictation writes it
         ("Oregon", "LOCATION", True),
         ("Brazil", "LOCATION", True),
         ("New York", "LOCATION", False),  # also a city
