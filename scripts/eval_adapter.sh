@@ -11,12 +11,16 @@
 #                  deid data synth --out <repo>/data/synth); skipped when data/synth/test.jsonl is missing
 #   handwritten    data/eval/handwritten.jsonl: written by hand, not by the generator (never tune on it; the
 #                  pattern detectors were revised after reading its misses, so it is no longer blind)
-#   handwritten2   data/eval/handwritten2.jsonl: written by hand and blind, after that revision (see data/eval/README.md)
+#   handwritten2   data/eval/handwritten2.jsonl: written by hand and blind, after that revision; read since
+#   handwritten3   data/eval/handwritten3.jsonl: written by hand and blind; scored once blind, read since
+#   handwritten4   data/eval/handwritten4.jsonl: written by hand and blind, the guard now (see data/eval/README.md)
+# CONF: the job config whose decoding and tau the model pass uses (default conf/job/local.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADAPTER=${1:?usage: eval_adapter.sh ADAPTER_DIR [vllm|transformers]}
 ENGINE=${2:-vllm}
-SETS=${SETS:-synth-v2-test synth-v1-test handwritten handwritten2}
+SETS=${SETS:-synth-v2-test synth-v1-test handwritten handwritten2 handwritten3 handwritten4}
+CONF=${CONF:-conf/job/local.yaml}
 N=${N:-0}
 DEID=.venv/bin/deid
 WORK=runs/eval-$(basename "$ADAPTER")
@@ -30,6 +34,8 @@ gold_of() {
         synth-v1-test) echo data/synth/test.jsonl ;;
         handwritten) echo data/eval/handwritten.jsonl ;;
         handwritten2) echo data/eval/handwritten2.jsonl ;;
+        handwritten3) echo data/eval/handwritten3.jsonl ;;
+        handwritten4) echo data/eval/handwritten4.jsonl ;;
         *) echo "unknown test set $1" >&2; exit 2 ;;
     esac
 }
@@ -43,7 +49,7 @@ for SET in $SETS; do
     OUT="$WORK/$SET"
     rm -rf "$OUT" && mkdir -p "$OUT"
     if [ "$N" -gt 0 ]; then head -n "$N" "$GOLD" > "$OUT/gold.jsonl"; else cp "$GOLD" "$OUT/gold.jsonl"; fi
-    $DEID detect --input "$OUT/gold.jsonl" --output "$OUT/model.jsonl" --model "$ADAPTER" --engine "$ENGINE" --no-patterns --no-propagate
+    $DEID detect --input "$OUT/gold.jsonl" --output "$OUT/model.jsonl" --model "$ADAPTER" --engine "$ENGINE" --conf "$CONF" --no-patterns --no-propagate
     # The detector's own safety nets (deid.detect.complete_spans) over the model's spans, without a second model pass.
     .venv/bin/python - "$OUT" <<'PYTHON'
 import json, sys
