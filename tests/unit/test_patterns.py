@@ -407,10 +407,14 @@ def test_when_an_address_facility_title_day_or_keyword_gives_context_then_it_is_
     assert found(text) == expected
 
 
-def test_when_given_names_are_built_from_faker_then_they_equal_the_committed_list() -> None:
-    from deid.patterns.names import build_given_names, given_names
+def test_when_given_names_are_built_from_faker_then_the_committed_list_is_that_build() -> None:
+    from deid.patterns.names import _WORD_LIKE, build_given_names, given_names
 
-    assert list(given_names()) == build_given_names(), "run: python -m deid.patterns.names"
+    committed = list(given_names())
+    assert committed == sorted(set(committed)) and not set(committed) & _WORD_LIKE
+    # Faker's tables change a little between releases: the committed build must still be (almost all) of them.
+    built = set(build_given_names())
+    assert len(set(committed) & built) >= 0.95 * max(len(built), len(committed)), "run: python -m deid.patterns.names"
 
 
 # Names, ages, dates and records in the forms of lists, dictation, faxes and HL7 messages (none of these texts is
