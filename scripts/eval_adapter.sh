@@ -51,21 +51,7 @@ for SET in $SETS; do
     if [ "$N" -gt 0 ]; then head -n "$N" "$GOLD" > "$OUT/gold.jsonl"; else cp "$GOLD" "$OUT/gold.jsonl"; fi
     $DEID detect --input "$OUT/gold.jsonl" --output "$OUT/model.jsonl" --model "$ADAPTER" --engine "$ENGINE" --conf "$CONF" --no-patterns --no-propagate
     # The detector's own safety nets (deid.detect.complete_spans) over the model's spans, without a second model pass.
-    .venv/bin/python - "$OUT" <<'PYTHON'
-import json, sys
-from deid.detect import DetectConfig, complete_spans
-from deid.entities import load_entity_set
-from deid.spans import Span
-out = sys.argv[1]
-labels = load_entity_set("hipaa").names
-gold = {r["id"]: r["text"] for r in map(json.loads, open(f"{out}/gold.jsonl", encoding="utf-8"))}
-model = [json.loads(line) for line in open(f"{out}/model.jsonl", encoding="utf-8")]
-for name, config in (("union", DetectConfig(propagate=False)), ("job", DetectConfig())):
-    with open(f"{out}/{name}.jsonl", "w", encoding="utf-8") as f:
-        for row in model:
-            spans = complete_spans(gold[row["id"]], [Span.from_dict(s) for s in row["spans"]], labels, config, with_patterns=True)
-            f.write(json.dumps({"id": row["id"], "spans": [s.to_dict() for s in spans]}) + "\n")
-PYTHON
+    .venv/bin/python scripts/rescore.py "$OUT"
     $DEID eval --gold "$OUT/gold.jsonl" --pred "$OUT/model.jsonl" --model-card "$ADAPTER" --card-entry "$SET/model" | tee "$OUT/model.txt"
     $DEID eval --gold "$OUT/gold.jsonl" --pred "$OUT/union.jsonl" --model-card "$ADAPTER" --card-entry "$SET/model+patterns" | tee "$OUT/union.txt"
     $DEID eval --gold "$OUT/gold.jsonl" --pred "$OUT/job.jsonl" --model-card "$ADAPTER" --card-entry "$SET/job" | tee "$OUT/job.txt"
