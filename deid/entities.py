@@ -35,13 +35,14 @@ _DIGITS_REQUIRED = frozenset(
 _CREDENTIALS = (
     r"MD|DO|RN|NP|PA|PA-C|LPN|CNA|CMA|LCSW|LMSW|MSW|PhD|PharmD|DDS|DMD|DPM|APRN|CRNA|FNP|FNP-C|PT|DPT|OT|RD|RRT|BSN|MSN|DNP"
 )
-_RELATIONS = (
+# Relation words, shared with the pattern detectors' "a name after a relation word".
+RELATIONS = (
     r"(?i:brother|father|mother|son|daughter|wife|husband|mom|dad|aunt|uncle|grandson|granddaughter|niece|nephew|cousin"
     r"|grandmother|grandfather|grandma|grandpa|stepson|stepdaughter|fianc[eé]e?|partner|friend|neighbou?r|guardian|caregiver)"
 )
-_PERSON_EDGE_START = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|(?:{_CREDENTIALS}|{_RELATIONS}),?\s+)+")
+_PERSON_EDGE_START = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|(?:{_CREDENTIALS}|{RELATIONS}),?\s+)+")
 # A relation word alone is no name, but for "Son", which is also a family name (Sơn, Son).
-_RELATION_ONLY = re.compile(rf"(?!Son\b){_RELATIONS}s?")
+_RELATION_ONLY = re.compile(rf"(?!Son\b){RELATIONS}s?")
 _PERSON_EDGE_END = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|,?\s+(?:{_CREDENTIALS}))+$")
 
 
@@ -52,7 +53,8 @@ _KEYWORDS = (
     r"DOB|DOD|DOS|Adm|Admitted|Discharged|Seen|MRN|MR|SSN|ID|NPI|DL|Acct|HAR|FIN|CSN|Tel|Ph|Phone|Cell|Fax|Member"
     r"|Policy|Group|Claim|Account|Serial|SN|No\.?|#|UHC|BCBS\w*|Aetna|Cigna|Humana|Medicare|Medicaid"
 )
-_MONTH_OR_DAY_WORD = r"(?:the|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
+_MONTH_OR_WEEKDAY = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun"
+_MONTH_OR_DAY_WORD = rf"(?:the|{_MONTH_OR_WEEKDAY})[a-z]*\b"
 _LEADING_KEYWORDS = re.compile(rf"(?:(?!{_MONTH_OR_DAY_WORD})(?:[a-zà-ÿ]+|{_KEYWORDS})[:#.]?\s+)+(?=.*\d)")
 _KEYWORD_TRIMMED = _DIGITS_REQUIRED | {"DATE_TIME", "ID", "BIOMETRIC_ID", "VEHICLE_ID"}
 # A patient's age with sex ("93F", "27M") or an age phrase ("95 yo w/ afib") is an age whatever the model called
@@ -63,7 +65,7 @@ _AGE_PHRASE = re.compile(r"(?:the\s+|a\s+)?(\d{2,3}(?:[- ]?(?i:years?|yrs?|y)[- 
 _STOPWORDS = frozenset({"the", "a", "an", "of", "in", "at", "on", "to", "and", "or", "name", "pt", "patient", "pls", "thx"})
 # A date has a digit, or names a month, a weekday or a holiday ("on sticker" is not one).
 _DATE_WORD = re.compile(
-    r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|christmas|thanksgiving|easter"
+    rf"(?i:{_MONTH_OR_WEEKDAY}|christmas|thanksgiving|easter"
     r"|new\s+year|halloween|hanukkah|ramadan|diwali|eid|independence|memorial|labor|labour|veterans|valentine|mother|father"
     r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|twentieth|thirtieth)"
 )
@@ -184,8 +186,6 @@ def breaks_a_rule(value: str, label: str) -> bool:
         )
     if sum(ch.isalnum() for ch in value) < 2 or _WARD.fullmatch(value):
         return True  # a stray letter or mark; a ward, bay, bed or room
-    if label == "PERSON":
-        return False
     if _ICD10.fullmatch(value) or _ACUITY_OR_GRADE.fullmatch(value) or (_INSURER.search(value) and not any(ch.isdigit() for ch in value)):
         return True  # a diagnosis code; an insurer (only facilities are places)
     if label == "DATE_TIME":

@@ -87,6 +87,7 @@ from deid.patterns.places import (
     _STATE_NAME,
 )
 from deid.patterns.people import _GENERIC_WORD, _GIVEN, _GIVEN_LOWER, _NAME_WORD, _NOT_A_SURNAME, _PARTICLE
+from deid.entities import RELATIONS
 from deid.spans import Span, keep_whole_in_order
 
 
@@ -454,8 +455,7 @@ DETECTORS: tuple[Detector, ...] = (
         "person_after_relation",
         "PERSON",
         re.compile(
-            rf"(?<![\w'’-])(?i:mother|father|daughter|son|wife|husband|sister|brother|aunt|uncle|niece|nephew|grandson"
-            rf"|granddaughter|grandmother|grandfather|neighbou?r|friend|partner|fianc[eé]e?|caregiver|guardian)  ?"
+            rf"(?<![\w'’-])(?:{RELATIONS}|(?i:sister))  ?"
             rf"(?P<{VALUE}>(?:{_GIVEN}|(?-i:{_GIVEN_LOWER}))(?: (?:[A-Z]\.|{_NAME_WORD}))?)(?![\w'’-])"
         ),
         VALUE,
