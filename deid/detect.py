@@ -21,13 +21,14 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Literal, Sequence
 
-from deid.entities import EntitySet, trim_to_rules
+from deid.entities import EntitySet
 from deid.inference.base import Echo, Engine, Generation
 from deid.inference.echo import tagged_ranges
 from deid.parse import ParseResult, parse_json, parse_tagged
 from deid.patterns import detect_patterns
 from deid.propagate import propagate_mentions
 from deid.prompt import OutputFormat, build_prompt, render_prompt
+from deid.rules import trim_to_rules
 from deid.spans import Span, unite_overlapping
 from deid.windows import Window, split_windows
 

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from deid.entities import LEADING_TITLE
+from deid.rules import LEADING_TITLE
 from deid.spans import Span, sort_spans
 
 _T = TypeVar("_T")

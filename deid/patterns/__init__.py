@@ -87,7 +87,7 @@ from deid.patterns.places import (
     _STATE_NAME,
 )
 from deid.patterns.people import _GENERIC_WORD, _GIVEN, _GIVEN_LOWER, _NAME_WORD, _NOT_A_SURNAME, _PARTICLE
-from deid.entities import RELATIONS
+from deid.rules import RELATIONS
 from deid.spans import Span, keep_whole_in_order
 
 
