@@ -19,6 +19,7 @@ from deid.patterns.base import (
     _MONTH_SLASH_DAY,
     _PERSON_TITLE,
     _WEEKDAY,
+    _PART_OF_DAY,
     _MILITARY_TIME,
     _MONTH_LOWER,
     _TIME_AFTER_WORD,
@@ -354,13 +355,22 @@ DETECTORS: tuple[Detector, ...] = (
         ),
         validator=_names_a_facility,
     ),
+    # A facility named head first ("Hospice of the Valley", "Hospital of the University of Pennsylvania").
+    Detector(
+        "facility_head_first",
+        "LOCATION",
+        re.compile(
+            r"(?<![\w'’-])(?:Hospice|Hospital|Infirmary|Sanatorium|Hôpital|Clinique|Clinica|Clínica)\s+(?:of|de|du|del|de\s+la)\s+"
+            r"(?:the\s+)?[A-Z][a-zà-ÿ'’]+(?:\s+(?:of\s+)?[A-Z][a-zà-ÿ'’]+){0,3}"
+        ),
+    ),
     # A day of the week that points at one day, with the time or date that follows it ("Thurs 3pm", "Tue 11/3");
     # "every Monday" recurs and is not one day.
     Detector(
         "weekday",
         "DATE_TIME",
         re.compile(
-            rf"(?<![\w/-])(?<!(?i:every) )(?<!(?i:each) ){_WEEKDAY}"
+            rf"(?<![\w/-])(?<!(?i:every) )(?<!(?i:each) ){_WEEKDAY}{_PART_OF_DAY}?"
             rf"(?:,?\s+(?:{_MONTH_SLASH_DAY}(?:/\d{{2,4}})?|{_MONTH_WORD}\s+{_DAY}))?"
             rf"(?:,?\s+(?:(?:at|@|around|approx\.?|about|~)\s*)?{_CLOCK})?"
         ),
@@ -395,7 +405,8 @@ DETECTORS: tuple[Detector, ...] = (
         "AGE",
         re.compile(
             r"(?i:\b(?:she|he|mom|mother|dad|father|grand(?:ma|pa|mother|father)|wife|husband|aunt|uncle|patient|pt|who))"
-            r"\s+(?:is|was|turned|turns|will\s+be)\s+(?P<value>\d{2,3})(?![\w.%/])(?!\s*(?i:%|percent|kg|lbs?|bpm|mmhg|mg|on|over|RA)\b)"
+            r"\s+(?:is|was|turned|turns|will\s+be)\s+(?P<value>\d{2,3}(?:\s+(?i:years?|yrs?)(?:\s+old)?(?![\w-]))?)(?![\w%/]|\.\d)"
+            r"(?!\s*(?i:%|percent|kg|lbs?|bpm|mmhg|mg|on|over|RA)\b)"
         ),
         VALUE,
         _age_over_89,
@@ -445,7 +456,7 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(
             rf"(?<![\w'’-])(?!(?:{_GENERIC_WORD}|{_NOT_A_SURNAME})\b)"
             rf"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?|[A-Z]{{3,}}(?:[-'’][A-Z]{{2,}})?),  ?"
-            rf"(?:{_GIVEN}(?: [A-Z]\.?(?![\w'’]))?|(?:(?<=[A-Z]{{3}},  )|(?<=[A-Z]{{3}}, ))[A-Z]\.?(?=\s*[|)\n]|$))(?![\w'’-])"
+            rf"(?:{_GIVEN}(?: [A-Z]\.?(?![\w'’]))?|(?:(?<=[A-Z]{{3}},  )|(?<=[A-Z]{{3}}, )|(?<=[A-Z]{{2}}, ))[A-Z]\.?(?=\s*[|)\n]|$|\s+\d{{2,3}} ?[MF]\b))(?![\w'’-])"
         ),
     ),
     # A given name with an initial ("Anna S.", "ANNA S."), a relation or a credential before a given name ("Mother
@@ -510,6 +521,53 @@ DETECTORS: tuple[Detector, ...] = (
         VALUE,
         _age_over_89,
     ),
+    # A holiday that names one day ("around Labor Day", "over Thanksgiving", "Christmas Eve").
+    Detector(
+        "holiday",
+        "DATE_TIME",
+        re.compile(
+            r"(?<![\w'’-])(?:(?:Labou?r|Memorial|Veterans|Independence|Presidents['’]?|Columbus|Mother['’]?s|Father['’]?s"
+            r"|Valentine['’]?s|St\.? Patrick['’]?s|New Year['’]?s|Boxing|Canada|Victoria|Australia|Anzac|Bastille|Remembrance"
+            r"|Martin Luther King(?:,? Jr\.?)?|MLK)\s+Day|New Year['’]?s\s+Eve|Christmas(?:\s+(?:Eve|Day|morning|night))?"
+            r"|Thanksgiving(?:\s+Day)?|Easter(?:\s+(?:Sunday|Monday))?|Good\s+Friday|Halloween|Juneteenth|Fourth\s+of\s+July"
+            r"|Yom\s+Kippur|Rosh\s+Hashanah)(?![\w'’-])"
+        ),
+    ),
+    # A month alone that dates an event, after its preposition ("in January", "since March", "early August"):
+    # under Safe Harbor every element of a date but the year is PHI. "May" only with its capital and preposition.
+    Detector(
+        "month_alone",
+        "DATE_TIME",
+        re.compile(
+            r"(?i:\b(?:in|since|until|till|by|during|through|from|early|late|mid-?|last|next|this|of|back\s+in))\s+"
+            r"(?P<value>(?-i:January|February|March|April|May|June|July|August|September|October|November|December))"
+            r"(?![\w'’-])(?!,?\s+(?:\d|of\s+Dimes))"
+        ),
+        VALUE,
+    ),
+    # A name after the words that introduce it ("first name \"Rusty\"", "goes by Bev", "preferred name: Sam").
+    Detector(
+        "person_after_name_word",
+        "PERSON",
+        re.compile(
+            rf"(?i:\b(?:(?:first|last|given|family|middle|preferred|maiden|nick)\s*name|goes\s+by|prefers\s+to\s+be\s+called|a\.?k\.?a\.?))"
+            rf"(?:\s*(?:is|was|:|=|-)?)\s*[\"“'‘]?(?P<{VALUE}>(?!{_GENERIC_WORD}\b){_NAME_WORD}(?: (?!{_GENERIC_WORD}\b){_NAME_WORD})?)(?![\w’-])(?!'\w)"
+        ),
+        VALUE,
+    ),
+    # An age over 89 right after a name and a comma ("Mrs. Ingrid Solberg, 101, had a fall"), and the age with sex in a
+    # bed board after "LAST, I" ("WASHINGTON, D 91M s/p fall").
+    Detector(
+        "age_after_name",
+        "AGE",
+        re.compile(
+            r"(?<![\w'’-])(?!(?:Pulse|Sat|Sats|Weight|Temp|Glucose|Rate|Heart|Room|Bed|Score|Age|Level|Total|Count|Was|Is)\b)"
+            r"[A-Z][a-zà-ÿ'’-]{2,},\s(?P<value>\d{2,3})(?=,|\s?(?:yo|y/o|M|F)\b)"
+        ),
+        VALUE,
+        _age_over_89,
+    ),
+    Detector("age_sex_after_initial", "AGE", re.compile(r"(?:(?<=[A-Z]{2}, [A-Z] )|(?<=[A-Z]{2}, [A-Z]\. ))(?P<value>\d{2,3}) ?[MF](?![\w])"), VALUE, _age_over_89),
     # A month/day with no year and no dating word ("s/p R THA 11/24", "visits 10/6 and 10/20"), where no score's
     # denominator or count makes it a fraction.
     Detector("month_day_bare", "DATE_TIME", re.compile(rf"{_SCORE_BEFORE}{_BARE_MONTH_DAY}")),
@@ -531,7 +589,7 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?:site|subject|study|participant|enrollment|employee|staff|student|badge|case|specimen|accession|sample"
             rf"|reference|ref|claim|visit|client|resident|passport|national|personal|unique|tracking|requisition|order"
             rf"|rx|prescription|voucher|authori[sz]ation|auth|referral|confirmation|ticket)\s*(?:ID|{_NO})|(?-i:I[Dd])"
-            rf"|participant|subject|subj|specimen|accession|badge|passport|(?-i:EMP)"
+            rf"|participant|subject|subj|specimen|accession|badge|passport|(?-i:EMP)|(?-i:ACC|Acc)\.?(?=\s*(?:#|{_NO}|:))"
         ),
         VALUE,
     ),

@@ -53,11 +53,16 @@ _TIME = (
 _AM_PM = r"(?:[AaPp]\.[Mm]\.|[AaPp][Mm]\b)"
 _MONTH_LOWER = "january|february|march|april|june|july|august|september|october|november|december"
 # Words after which a bare clock time is a time of day ("at 9:30", "until 0700", "ETA 2145").
-_TIME_AFTER_WORD = r"(?i:\b(?:at|@|by|until|till|after|before|around|approx\.?|about|ETA|from|to|between|and|today|tomorrow|tonight|yesterday|time|times|draw|drawn|dose|given))\s+"
+# Events logged at a clock time ("Arrived PACU 1322", "extubated 0915") may name a unit in capitals in between.
+_TIME_AFTER_WORD = (
+    r"(?i:\b(?:at|@|by|until|till|after|before|around|approx\.?|about|ETA|from|to|between|and|today|tomorrow|tonight"
+    r"|yesterday|time|times|draw|drawn|dose|given|arrived|arrival|departed|extubated|intubated|pronounced|sober|paged"
+    r"|notified|called|returned|awoke|woke|transferred|ambulated|reassessed|rechecked))(?:\s+(?-i:[A-Z]{2,5}))?\s+"
+)
 # A 24-hour time of four digits; 1900-2059 are also years ("after 2019") and need "h" or "hrs" after them.
 _MILITARY_TIME = (
     r"(?:(?:[01][0-8]|2[1-3])[0-5]\d(?:\s?(?i:h|hrs?|hours)\b)?|(?:19|20)[0-5]\d\s?(?i:h|hrs?|hours)\b)"
-    r"(?![\w:/-])(?!\.\d)(?!\s*(?i:mg|mcg|ml|g|units?|cc|kcal|mL)\b)"
+    r"(?![\w:/-])(?!\.\d)(?!\s*(?i:mg|mcg|ml|g|units?|cc|kcal|mL|calories|steps|feet|ft|meters|m)\b)"
 )
 _NOT_DOSE = r"(?!\s*(?i:mg|mcg|ml|g|units?)\b)"  # "5-10-15 mg" is a titration, "May 5 mg" a dose
 # A day of the week that points at one day ("seen Tues", "Thursday 3pm"); "sat" and "sun" are words, plurals and
@@ -66,6 +71,8 @@ _WEEKDAY = (
     r"(?:(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri)(?![\w'’/])"
     r"|(?:Sat|Sun|SAT|SUN)(?=,?\s+(?:\d|at\b|@)))"
 )
+# The part of the day after a weekday belongs to the date ("Sunday night", "Tues am").
+_PART_OF_DAY = r"(?:\s+(?i:morning|afternoon|evening|night|overnight|am|pm|a\.m\.|p\.m\.)(?![\w.]))"
 # Words after which a month/day without a year is a date ("adm 11/26", "seen on 3/4", "next level 12/3").
 _MONTH_DAY_AFTER = (
     r"(?i:\b(?:on|since|until|till|thru|through|before|after|adm(?:it(?:ted)?|ission)?|admitted|discharged?|d/c'?d?"
@@ -89,7 +96,7 @@ _PERSON_TITLE = (
     r"|(?:Miss|Frau|Herr|Señora|Señor|Signora|Signor|Pani|Sister|Father|Rabbi|Pastor|Doctor|Madame|Monsieur|Imam"
     r"|Reverend|Deacon|Chaplain|Elder|doctor|mister|missus|Mister|Missus)"
 )
-_EARLY_MILITARY_TIME = r"(?<![\w.:/#+-])(?<!ext )(?<!\bx )0\d[0-5]\d(?![\w/.-]|:\d|\s?\d)(?!\s*(?i:mg|mcg|ml|g|units?)\b)"
+_EARLY_MILITARY_TIME = r"(?<![\w.:/#+-])(?<!ext )(?<!\bx )0\d[0-5]\d(?![\w/-]|\.\d|:\d|\s?\d)(?!\s*(?i:mg|mcg|ml|g|units?)\b)"
 # A clock time after a date: "at 9:30", "around 0600", "4:15 PM CT", "9:40a", and a four-digit 24-hour time
 # after a full date ("11/29/25 1610"), which no dose or year follows.
 _CLOCK = (
@@ -240,10 +247,18 @@ _AGE_WORDS = (
     r"|(?:one\s+|a\s+)?hundred(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))?))"
 )
 # A month/day without a year and without a dating word: the day is no common denominator of a score or a
-# fraction (/2 /3 /4 /5 /6 /8 /10: "2/6 murmur", "4/5 strength", "7/10 pain", "1/2 tab"), no score or count
-# is named before or after it ("GCS 3/15", "2/14 nodes").
+# fraction (/2 /3 /4 /5 /6 /8 /10: "2/6 murmur", "4/5 strength", "7/10 pain", "1/2 tab") unless the month is
+# later than it ("11/5"), no score or count is named before or after it ("GCS 3/15", "2/14 nodes").
+def _month_later_than_day(days: tuple[int, ...]) -> str:
+    """month/day pairs whose month is later than the day: no score has more points than its scale ("11/5", "9/2")."""
+    def number(n: int) -> str:
+        return f"0?{n}" if n < 10 else str(n)
+
+    return "|".join(f"(?:{'|'.join(number(m) for m in range(12, d, -1))})/{number(d)}" for d in days)
+
+
 _BARE_MONTH_DAY = (
-    r"(?<![\w/.:+-])(?:1[0-2]|0?[1-9])/(?:3[01]|2\d|1[1-9]|0?[179])(?![\d/]|\.\d|-\d)"
+    r"(?<![\w/.:+-])(?:(?:1[0-2]|0?[1-9])/(?:3[01]|2\d|1[1-9]|0?[179])|" + _month_later_than_day((2, 3, 4, 5, 6, 8, 10)) + r")(?![\d/]|\.\d|-\d)"
     r"(?!\s*(?i:nodes?|lymph|cores?|bottles?|sets?|views?|criteria|points?|doses?|sessions?|days?|weeks?|months?|attempts?"
     r"|trials?|items?|questions?|beats?|hours?|hrs?|minutes?|mins?|times|x|tabs?|tablets?|pills?|caps?|strength|systolic|diastolic|murmur|SEM|pain|of|mg|mcg"
     r"|ml|units?|positive|negative|ratio|scale|score|vision|OU|OD|OS)\b)"

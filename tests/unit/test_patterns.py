@@ -428,7 +428,7 @@ RECORD_FORMS = [
     ("this is doctor Helen Marsh dictating; mister Abbott is", [("PERSON", "doctor Helen Marsh"), ("PERSON", "mister Abbott")]),
     ("TO:  DR.  PAULA  KWON   FAX; MS. Flu shot; DR MRI", [("PERSON", "DR.  PAULA  KWON")]),
     ("she is ninety-two; a one hundred year old man; in ninety minutes", [("AGE", "ninety-two"), ("AGE", "one hundred year old")]),
-    ("his aunt lived to 97 and he turned 101 in May", [("AGE", "97"), ("AGE", "101")]),
+    ("his aunt lived to 97 and he turned 101 in May", [("AGE", "97"), ("AGE", "101"), ("DATE_TIME", "May")]),
     ("s/p L TKA 10/27; labs 11/19 and 12/7", [("DATE_TIME", "10/27"), ("DATE_TIME", "11/19"), ("DATE_TIME", "12/7")]),
     ("GCS 3/15; MoCA 11/30; pain 7/10; 2/14 nodes; 12/12 hours; 3/4 strength", []),
     ("clinic at 88 Beacon St, Salem. Then", [("LOCATION", "88 Beacon St"), ("LOCATION", "Salem")]),
@@ -452,4 +452,33 @@ RECORD_FORMS = [
 
 @pytest.mark.parametrize(("text", "expected"), RECORD_FORMS)
 def test_when_a_record_is_written_as_a_list_dictation_fax_or_hl7_then_its_identifiers_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+DAYS_TIMES_AGES_AND_NAMES = [
+    # a month/day whose month is later than its day is no score ("12/4", "9/2"); "4/5", "3/6", "5/5" still are
+    ("echo 12/4 showed EF 35%; strength 4/5, murmur 3/6, reflexes 5/5", [("DATE_TIME", "12/4")]),
+    ("refill picked up 9/2 (30 DS) and again 10/8", [("DATE_TIME", "9/2"), ("DATE_TIME", "10/8")]),
+    # a four-digit clock time at a sentence's end, or after a logged event (a unit in capitals may come between)
+    ("Alert and oriented 0545. Breakfast tray", [("DATE_TIME", "0545")]),
+    ("Arrived ICU 1740 from the OR; extubated 2210.", [("DATE_TIME", "1740"), ("DATE_TIME", "2210")]),
+    ("since 2019 she walks 2000 steps; given 1000 mL", []),
+    # holidays, a weekday with its part of the day, a month alone after its preposition
+    ("fell around Memorial Day, seen again after Christmas Eve", [("DATE_TIME", "Memorial Day"), ("DATE_TIME", "Christmas Eve")]),
+    ("cough since Tuesday evening; dialysis every Friday night", [("DATE_TIME", "Tuesday evening")]),
+    ("moving to Denver in March; the March of Dimes; may call", [("LOCATION", "Denver"), ("DATE_TIME", "March")]),
+    # a name after the words that introduce it; an age after a name and a comma; a bed board row
+    ("would only give first name 'Dusty' and goes by Bo", [("PERSON", "Dusty"), ("PERSON", "Bo")]),
+    ("Resident Mr. Arvid Lindqvist, 96, was found on the floor", [("PERSON", "Mr. Arvid Lindqvist"), ("AGE", "96")]),
+    ("Pulse, 96, regular; Sats, 92, on RA", []),
+    ("3S-02 NAKAMURA, T 94F UTI\n3S-03 BELL, R 71M CHF", [("PERSON", "NAKAMURA, T"), ("AGE", "94"), ("PERSON", "BELL, R")]),
+    ("his aunt is 93 years and lives alone; she is 92.5 kg", [("AGE", "93 years")]),
+    # an accession number after "ACC#"; a facility named head first
+    ("ACC#: MR26-5521907 read by", [("ID", "MR26-5521907")]),
+    ("referred to Hospice of the Western Reserve RN Dana", [("LOCATION", "Hospice of the Western Reserve"), ("PERSON", "Dana")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DAYS_TIMES_AGES_AND_NAMES)
+def test_when_a_day_time_age_or_name_is_written_as_notes_write_it_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
