@@ -28,7 +28,7 @@ from deid.parse import ParseResult, parse_json, parse_tagged
 from deid.patterns import detect_patterns
 from deid.propagate import propagate_mentions
 from deid.prompt import OutputFormat, build_prompt, render_prompt
-from deid.rules import trim_to_rules
+from deid.rules import extend_to_rules, split_runaway, trim_to_rules
 from deid.spans import Span, unite_overlapping
 from deid.windows import Window, split_windows
 
@@ -312,9 +312,17 @@ def _covers(spans: Sequence[Span], required: Sequence[Span]) -> bool:
 
 
 def complete_spans(text: str, model_spans: Sequence[Span], labels: Sequence[str], config: DetectConfig, with_patterns: bool) -> list[Span]:
-    """The model's spans, less those the entity set's rules exclude, with the safety nets the config turns on
+    """The model's spans, grown and cut to the entity set's rules, with the safety nets the config turns on
     (pattern union, mention propagation), merged."""
-    spans = [t for t in (trim_to_rules(text, s) for s in model_spans) if t is not None]
+    spans: list[Span] = []
+    for span in model_spans:
+        pieces = split_runaway(text, extend_to_rules(text, span))
+        if len(pieces) > 1:
+            spans.extend(pieces)  # what a runaway span still covers is kept whole: its words may be PHI of another label
+            continue
+        trimmed = trim_to_rules(text, pieces[0])
+        if trimmed is not None:
+            spans.append(trimmed)
     if with_patterns:
         spans.extend(detect_patterns(text, labels))
     if config.propagate:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 
 from deid.spans import Span
 
@@ -96,6 +97,14 @@ _DEPARTMENT_WORDS = frozenset(
         "unit", "lab", "laboratory", "clinic", "hospital", "radiology", "pharmacy", "admissions", "registration",
         "billing", "cardiology", "oncology", "neurology", "pathology", "imaging", "surgery", "ed", "er", "icu",
         "emergency", "triage", "transplant", "dialysis", "the",
+        # specialties and services named without a proper name ("Fracture Clinic", "Thoracic Oncology", "Pain Center")
+        "fracture", "thoracic", "breast", "spine", "sports", "wound", "pain", "sleep", "memory", "heart", "vascular",
+        "pediatric", "pediatrics", "orthopedic", "orthopedics", "orthopaedic", "orthopaedics", "urology", "dermatology",
+        "gastroenterology", "gi", "endocrinology", "endo", "rheumatology", "pulmonology", "pulmonary", "nephrology",
+        "hepatology", "hematology", "infectious", "disease", "diseases", "allergy", "ent", "ophthalmology", "psychiatry",
+        "behavioral", "psychology", "obstetrics", "gynecology", "maternity", "nicu", "picu", "pacu", "cath", "interventional",
+        "nuclear", "medicine", "internal", "primary", "care", "urgent", "rehab", "rehabilitation", "physical", "therapy",
+        "occupational", "speech", "infusion", "center", "centre", "and", "&", "of", "for", "hospitalist", "hospitalists",
     }
 )  # fmt: skip
 # A place inside the hospital is no geographic subdivision: a numbered wing ("4 West") or a bay, bed or room.
@@ -115,9 +124,10 @@ _DRUG_STEM = re.compile(
     r"(?i:\w{3,}(?:mab|nib|pril|sartan|olol|statin|azole|cillin|mycin|floxacin|parin|xaban|gliflozin|gliptin|dipine|prazole"
     r"|tidine|glutide|tinib|ciclib|lukast|triptan|setron|dronate|semide|thiazide|oxetine|apine|idone|azepam|zolam)\b)"
 )
+# "Molina" alone is as often a family name as the insurer.
 _INSURER = re.compile(
     r"\b(?:Blue\s+Cross|Blue\s+Shield|BCBS\w*|Aetna|Cigna|Humana|UnitedHealth\w*|United\s+Healthcare|Anthem|Centene"
-    r"|Molina|WellCare|Highmark|Oscar\s+Health|Tricare|TRICARE|MassHealth|Medi-Cal)\b"
+    r"|Molina\s+Healthcare|WellCare|Highmark|Oscar\s+Health|Tricare|TRICARE|MassHealth|Medi-Cal)\b"
 )
 _ICD10 = re.compile(r"[A-TV-Z]\d{2}(?:\.\d{1,4}[A-Z]?)?(?:\s+[a-z][a-z0-9 ,'-]*)?")  # "E11.9 type 2 diabetes"
 # A visual acuity ("20/20 OU") or a grade ("2/6 systolic", "4/5 strength") is no date or identifier.
@@ -125,8 +135,138 @@ _ACUITY_OR_GRADE = re.compile(
     r"20/\d{2,3}(?:\s+O[UDS])?\.?|\d{1,2}/(?:[2-6]|10)\s+(?i:systolic|diastolic|holosystolic|murmur|SEM|strength|power"
     r"|pain|reflex(?:es)?)\b.*"
 )
+_HCPCS = re.compile(r"[A-V]\d{4}")
 _NUMBER_ALONE = re.compile(r"\d{1,3}(?:st|nd|rd|th)?")
 _ADDRESS_GOES_ON = re.compile(r",?\s*[A-Z0-9]")
+
+
+# A drug, device or company name is no person or place (conf/entities/hipaa.yaml), nor is it with the dose after it
+# ("Eliquis 5 mg BID", "Wegovy 0.25 mg weekly", "Zio patch x 14 days").
+_PRODUCT_NAMES_FILE = Path(__file__).resolve().parent / "data" / "product_names.txt"
+_DOSE_OR_COUNT = re.compile(
+    r"\s+(?:(?:\d[\d.,/]*|x\s?\d+)\b.*|(?i:BID|TID|QID|QD|QHS|HS|PRN|daily|weekly|PO|SQ|SC|IV|IM|patch|pen|inhaler)\b.*)", re.S
+)
+
+
+@lru_cache(maxsize=1)
+def _product_names() -> frozenset[str]:
+    """Product and company names in lower case (deid/data/product_names.txt), less those that are given names."""
+    given_file = _PRODUCT_NAMES_FILE.with_name("given_names.txt")
+    given = {line.strip().lower() for line in given_file.read_text(encoding="utf-8").splitlines()}
+    names = (line.split("#", 1)[0].strip().lower() for line in _PRODUCT_NAMES_FILE.read_text(encoding="utf-8").splitlines())
+    return frozenset(name for name in names if name and name not in given)
+
+
+def names_a_product(value: str) -> bool:
+    """Whether ``value`` is a drug, device or company name, with or without a dose or count after it."""
+    name = _DOSE_OR_COUNT.sub("", value.strip()).strip(" .,;:").lower()
+    return name in _product_names()
+
+
+# A small number is no part of a name ("Braden 15", "MoCA 26/30", "Jardiance 10 mg", "x4"): small numbers at a
+# PERSON span's edges are cut off, and a span of nothing else is dropped. Longer digit runs and clock times stay:
+# the model may have tagged an identifier or a time with the wrong label ("1639285540", "5:50a", "RAMQ TREM 8562 1419"),
+# and a wrong label still redacts it.
+_SMALL_NUMBER = re.compile(r"[(#x]?\d{1,3}(?:[./]\d{1,3})?(?:[a-z]{0,3}|%)?[),.;]?")
+_TOKEN = re.compile(r"\S+")
+_AGE_OVER_89 = re.compile(r"(?<!\d)(?:9\d|1[0-2]\d)(?![\d.])")  # "95" may be an age the model labelled PERSON
+
+
+def _without_small_numbers(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A PERSON span's bounds without small numbers at its edges; ``None`` when it holds nothing else."""
+    tokens = list(_TOKEN.finditer(text, start, end))
+    while tokens and _SMALL_NUMBER.fullmatch(tokens[0].group()):
+        tokens.pop(0)
+    while tokens and _SMALL_NUMBER.fullmatch(tokens[-1].group()):
+        tokens.pop()
+    if not tokens:
+        return None if not _AGE_OVER_89.search(text, start, end) else (start, end)
+    return tokens[0].start(), tokens[-1].end()
+
+
+# What the model leaves out at a name's or a place's edge and the rules put in: initials before a name ("R. Feldman"),
+# a trailing initial ("Okeke, Chinonso P.", "WASHINGTON, D"); a facility's head noun after its name ("DaVita
+# Germantown Dialysis", "Pleasant View Rehabilitation and Nursing").
+_INITIALS_BEFORE = re.compile(r"(?:^|(?<=[\s(]))(?:[A-Z]\. ?){1,2}$")
+_INITIAL_AFTER = re.compile(r" [A-Z]\.(?![\w.])|, [A-Z](?=\s|$|[|,;)])")
+_FACILITY_HEAD_AFTER = re.compile(
+    r" (?:Dialysis(?: Center| Clinic| Unit)?|Rehabilitation(?: (?:and|&) Nursing)?(?: Center)?"
+    r"|Nursing(?: (?:and|&) Rehabilitation)?(?: Home| Center| Facility)?|Primary Care|Urgent Care|Medical Center|Medical Group"
+    r"|Health Center|Care Center|Surgery Center|Surgical Center|Cancer Center|Hospital|Clinic|Hospice|Pharmacy)(?![\w'’-])"
+)
+
+
+def extend_to_rules(text: str, span: Span) -> Span:
+    """``span`` grown over what the rules say belongs to it and the model left out at its edge (see above)."""
+    start, end = span.start, span.end
+    if span.label == "PERSON":
+        before = _INITIALS_BEFORE.search(text, max(0, start - 6), start)
+        if before:
+            start = before.start()
+        after = _INITIAL_AFTER.match(text, end)
+        if after:
+            end = after.end()
+    elif span.label == "LOCATION":
+        after = _FACILITY_HEAD_AFTER.match(text, end)
+        if after:
+            end = after.end()
+    return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
+
+
+# A span that runs on past its value over a sentence or more ("12/03/2023 1415: Pt's son Rafael called from San
+# Antonio asking for an update; ..."): the model opened a tag and closed it late. Its plain lower-case words are
+# uncovered; every word with a capital or a digit, and every lower-case word that is a given name or a word of a
+# city's name ("son rafael", "from san antonio"), stays covered, in spans of the model's label.
+_RUNAWAY_WORDS = 8
+_SENTENCE_WORDS = 5  # more than five words over a sentence's or a clause's end
+_SENTENCE_END = re.compile(r"[.;:!?]\s")
+_WORD = re.compile(r"\S+")
+_PLAIN_WORD = re.compile(r"[\"'‘“(\[]*([a-z]+(?:['’/-][a-z]+)*)[\"'’”)\].,;:!?]*")
+
+
+@lru_cache(maxsize=1)
+def _name_and_city_words() -> frozenset[str]:
+    """Lower-case given names and words of US and world city names: a runaway span keeps them covered."""
+    from deid.places import us_cities, world_cities
+
+    given = _PRODUCT_NAMES_FILE.with_name("given_names.txt").read_text(encoding="utf-8").lower().split()
+    cities = [c.name for c, _ in us_cities()] + [name for name, _, _ in world_cities()]
+    return frozenset(given) | frozenset(w for name in cities for w in re.findall(r"[a-zà-ÿ'’-]+", name.lower()))
+
+
+# Function words and relation words are plain even where a city or a given name has them ("of", "the", "son").
+_FUNCTION_WORDS = frozenset(
+    "a an the of in on at to by for from with and or but not no as is was are were be been has had have will would"
+    " can could should may might he she him her his hers they them their we us our you your it its this that these"
+    " those there here who whom what when where which while if then than so up down out over after before about".split()
+)
+
+
+def _plain(word: str) -> bool:
+    match = _PLAIN_WORD.fullmatch(word)
+    if match is None:
+        return False
+    core = match.group(1)
+    return core in _FUNCTION_WORDS or _RELATION_ONLY.fullmatch(core) is not None or core not in _name_and_city_words()
+
+
+def split_runaway(text: str, span: Span) -> list[Span]:
+    """``span`` itself, or, when it runs over more than eight words (more than five over a sentence's end), the
+    runs of its words that are not plain lower-case words (see above), each a span of its label."""
+    words = list(_WORD.finditer(text, span.start, span.end))
+    runs_over_a_sentence = len(words) > _SENTENCE_WORDS and _SENTENCE_END.search(text, span.start, span.end) is not None
+    if len(words) <= _RUNAWAY_WORDS and not runs_over_a_sentence:
+        return [span]
+    pieces: list[Span] = []
+    run: list[re.Match[str]] = []
+    for word in [*words, None]:
+        if word is not None and not _plain(word.group()):
+            run.append(word)
+            continue
+        if run:
+            pieces.append(replace(span, start=run[0].start(), end=run[-1].end()))
+            run = []
+    return pieces
 
 
 def trim_to_rules(text: str, span: Span) -> Span | None:
@@ -153,6 +293,15 @@ def trim_to_rules(text: str, span: Span) -> Span | None:
         if lead and lead.end() < end:
             start = lead.end()
         end = _place_name_end(text, start, end)
+    if label == "PERSON":
+        bounds = _without_small_numbers(text, start, end)
+        if bounds is None:
+            return None  # "15", "26/30": a score or a count, no name
+        start, end = bounds
+    if label in ("PERSON", "LOCATION") and _HCPCS.fullmatch(text, start, end):
+        return None  # "J3301": a billing code
+    if label in ("PERSON", "LOCATION") and names_a_product(text[start:end]):
+        return None  # "Eliquis 5 mg BID", "Lincare": a product or a company
     if label == "PERSON" and (_EPONYM_AFTER.match(text, end) or _EPONYM_AFTER.search(text, start, end)):
         return None  # "Bell's palsy", "Jackson-Pratt drain", "Wilson disease": a disease, sign or device
     if label == "LOCATION" and _NUMBER_ALONE.fullmatch(text, start, end) and not _ADDRESS_GOES_ON.match(text, end):

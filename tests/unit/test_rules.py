@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deid.rules import breaks_a_rule, trim_to_rules
+from deid.rules import breaks_a_rule, extend_to_rules, trim_to_rules
 from deid.spans import Span
 
 
@@ -149,3 +149,78 @@ def test_when_a_span_is_an_eponym_drug_insurer_code_or_short_number_then_the_rul
     start = text.index(value)
     trimmed = trim_to_rules(text, Span(start, start + len(value), label))
     assert (None if trimmed is None else text[trimmed.start : trimmed.end]) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label", "kept"),
+    [
+        # products and companies, with or without a dose or count after them
+        ("home on Xarelto 20 mg daily", "Xarelto 20 mg daily", "PERSON", None),
+        ("supplies from Lincare", "Lincare", "LOCATION", None),
+        ("wearing a Zio patch x 14 days", "Zio patch x 14 days", "PERSON", None),
+        # a product that is also a given name stays a possible person
+        ("seen by Allegra today", "Allegra", "PERSON", "Allegra"),
+        # small numbers at a name's edges are cut off; a span of nothing else is dropped, unless it may be an age
+        ("Braden 14 on admission", "Braden 14", "PERSON", "Braden"),
+        ("scored 26/30 today", "26/30", "PERSON", None),
+        ("she is 97 now", "97", "PERSON", "97"),
+        # long digit runs and clock times with the wrong label still redact what they cover
+        ("NPI 1639285540 on file", "1639285540", "PERSON", "1639285540"),
+        ("RAMQ TREM 8562 1419 valid", "TREM 8562 1419", "PERSON", "TREM 8562 1419"),
+        # a billing code and a specialty without a proper name are no person or place
+        ("billed J1100 x2", "J1100", "PERSON", None),
+        ("follow up in Fracture Clinic", "Fracture Clinic", "LOCATION", None),
+        ("follow up in Mercy Fracture Clinic", "Mercy Fracture Clinic", "LOCATION", "Mercy Fracture Clinic"),
+        # "Molina" alone is a family name; the insurer has its word
+        ("called Dr. Molina back", "Dr. Molina", "PERSON", "Dr. Molina"),
+        ("covered by Molina Healthcare", "Molina Healthcare", "PERSON", None),
+    ],
+)
+def test_when_a_span_is_a_product_a_count_or_a_specialty_then_the_rules_cut_or_drop_it(
+    text: str, value: str, label: str, kept: str | None
+) -> None:
+    start = text.index(value)
+    trimmed = trim_to_rules(text, Span(start, start + len(value), label))
+    assert (None if trimmed is None else text[trimmed.start : trimmed.end]) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label", "grown"),
+    [
+        ("signed A. Marchetti, MD", "Marchetti", "PERSON", "A. Marchetti"),
+        ("signed J. K. Rowe today", "Rowe", "PERSON", "J. K. Rowe"),
+        ("Name: Adeyemi, Tolu B.   Sex: F", "Adeyemi, Tolu", "PERSON", "Adeyemi, Tolu B."),
+        ("2W-07 FLORES, M 90F fall", "FLORES", "PERSON", "FLORES, M"),
+        ("Dr. Chen", "Chen", "PERSON", "Chen"),  # a title is no initial
+        ("chair 4 at Fresenius Lakeside Dialysis today", "Fresenius Lakeside", "LOCATION", "Fresenius Lakeside Dialysis"),
+        ("to Oak Ridge Rehabilitation and Nursing Center.", "Oak Ridge", "LOCATION", "Oak Ridge Rehabilitation and Nursing Center"),
+        ("lives in Oak Ridge now", "Oak Ridge", "LOCATION", "Oak Ridge"),
+    ],
+)
+def test_when_the_model_leaves_an_initial_or_a_facility_noun_out_then_the_span_grows_over_it(
+    text: str, value: str, label: str, grown: str
+) -> None:
+    start = text.index(value)
+    span = extend_to_rules(text, Span(start, start + len(value), label))
+    assert text[span.start : span.end] == grown
+
+
+def test_when_a_span_runs_on_over_a_sentence_then_its_plain_words_are_uncovered_and_names_and_places_stay() -> None:
+    from deid.rules import split_runaway
+
+    text = "11/02/2026 0915: son tomas called from el paso asking for an update, informed him of the plan. Thanks"
+    end = text.index(" Thanks")
+    pieces = split_runaway(text, Span(0, end, "DATE_TIME"))
+    kept = [text[p.start : p.end] for p in pieces]
+    assert kept == ["11/02/2026 0915:", "tomas", "el paso"]
+    assert all(p.label == "DATE_TIME" for p in pieces)
+
+
+def test_when_a_span_is_short_or_has_no_sentence_end_then_it_is_not_split() -> None:
+    from deid.rules import split_runaway
+
+    text = "Maria de los Angeles Garcia y Lopez; the Hospital of the University of Pennsylvania"
+    for value in ("Maria de los Angeles Garcia y Lopez", "Hospital of the University of Pennsylvania"):
+        start = text.index(value)
+        span = Span(start, start + len(value), "PERSON")
+        assert split_runaway(text, span) == [span]
