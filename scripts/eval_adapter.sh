@@ -13,13 +13,14 @@
 #                  pattern detectors were revised after reading its misses, so it is no longer blind)
 #   handwritten2   data/eval/handwritten2.jsonl: written by hand and blind, after that revision; read since
 #   handwritten3   data/eval/handwritten3.jsonl: written by hand and blind; scored once blind, read since
-#   handwritten4   data/eval/handwritten4.jsonl: written by hand and blind, the guard now (see data/eval/README.md)
+#   handwritten4   data/eval/handwritten4.jsonl: written by hand and blind; scored once blind, read since
+#   handwritten5   data/eval/handwritten5.jsonl: written by hand and blind, the guard now (see data/eval/README.md)
 # CONF: the job config whose decoding and tau the model pass uses (default conf/job/local.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADAPTER=${1:?usage: eval_adapter.sh ADAPTER_DIR [vllm|transformers]}
 ENGINE=${2:-vllm}
-SETS=${SETS:-synth-v2-test synth-v1-test handwritten handwritten2 handwritten3 handwritten4}
+SETS=${SETS:-synth-v2-test synth-v1-test handwritten handwritten2 handwritten3 handwritten4 handwritten5}
 CONF=${CONF:-conf/job/local.yaml}
 N=${N:-0}
 DEID=.venv/bin/deid
@@ -36,6 +37,7 @@ gold_of() {
         handwritten2) echo data/eval/handwritten2.jsonl ;;
         handwritten3) echo data/eval/handwritten3.jsonl ;;
         handwritten4) echo data/eval/handwritten4.jsonl ;;
+        handwritten5) echo data/eval/handwritten5.jsonl ;;
         *) echo "unknown test set $1" >&2; exit 2 ;;
     esac
 }
