@@ -30,6 +30,7 @@ from deid.patterns.base import (
     _AGE_WORDS,
     _AT_TIME,
     _DIGITS_SPOKEN,
+    _DIGITS_IN_WORDS,
     _PHONE_OCR,
     _PHONE_SPACED,
     _mostly_digits,
@@ -102,7 +103,18 @@ DETECTORS: tuple[Detector, ...] = (
         "US_SSN",
         re.compile(
             rf"(?i:\b(?:SSN|SS\s*#|SS\s+no\b\.?|soc(?:ial)?\.?\s+sec(?:urity)?\.?(?:\s+{_NO})?))(?![A-Za-z])"
-            rf"(?:\s*(?:{_NO}|:|is|=))*\s*(?P<{VALUE}>\d{{3}}([ -]?)\d{{2}}\2\d{{4}})(?!\d)"
+            rf"(?:\s*(?:{_NO}|:|is|=|(?:verified|confirmed|on\s+file|provided|given)\b))*\s*(?P<{VALUE}>\d{{3}}([ -]?)\d{{2}}\2\d{{4}})(?!\d)"
+        ),
+        VALUE,
+    ),
+    # The last four digits of an SSN, said as such ("SSN ending 4471", "last 4 of SSN: 0932").
+    Detector(
+        "ssn_last_four",
+        "US_SSN",
+        re.compile(
+            rf"(?i:\b(?:SSN|social(?:\s+security)?(?:\s+{_NO})?)\s+(?:ending(?:\s+in)?|last\s+(?:4|four)(?:\s+digits)?)"
+            rf"|\blast\s+(?:4|four)(?:\s+digits)?\s+of\s+(?:the\s+)?(?:SSN|social(?:\s+security)?(?:\s+{_NO})?))"
+            rf"(?:\s*(?:is|:|-|=))?\s*(?P<{VALUE}>\d{{4}})(?![\w-])"
         ),
         VALUE,
     ),
@@ -132,6 +144,16 @@ DETECTORS: tuple[Detector, ...] = (
     Detector("phone_us", "PHONE_NUMBER", re.compile(_PHONE_US)),
     Detector("phone_spaced", "PHONE_NUMBER", re.compile(_PHONE_SPACED)),
     Detector("digits_spoken", "PHONE_NUMBER", re.compile(_DIGITS_SPOKEN)),
+    Detector("digits_spoken_in_words", "PHONE_NUMBER", re.compile(_DIGITS_IN_WORDS)),
+    # A mobile number in Japan or Korea ("090-1234-5678", "010-1234-5678").
+    Detector("phone_jp_kr_mobile", "PHONE_NUMBER", re.compile(r"(?<![\w+-])0[1-9]0-\d{3,4}-\d{4}(?![\w-])")),
+    # A hospital-internal extension after a word that dials it ("page 4-6621", "call x4-7721").
+    Detector(
+        "phone_extension_internal",
+        "PHONE_NUMBER",
+        re.compile(rf"(?i:\b(?:call(?:ed)?|page[ds]?|paging|pager|beeper|ext\.?|extension|dial(?:ed)?|at|x))\s*(?P<{VALUE}>\d-\d{{4}})(?![\w-])"),
+        VALUE,
+    ),
     Detector(
         "fax_ocr",
         "FAX_NUMBER",

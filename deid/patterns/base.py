@@ -267,11 +267,15 @@ _SCORE_BEFORE = r"(?<!GCS )(?<!MoCA )(?<!MMSE )(?<!SLUMS )(?<!score )(?<!scored 
 
 
 # Numbers as scans and dictation write them: digit groups with spaced dashes ("412 - 555 - 0103"), letters read
-# for digits by OCR ("(6l7) 555-O146": O, o, l, I), and digits spoken one by one ("3 1 2 5 5 5 0 1 9 9").
-_PHONE_SPACED = r"(?<![\w+])\(?[2-9]\d{2}\)?\s[-.]\s[2-9]\d{2}\s[-.]\s\d{4}(?![\w-])"
+# for digits by OCR ("(6l7) 555-O146": O, o, l, I), and digits spoken one by one ("3 1 2 5 5 5 0 1 9 9", "7 1 5, 5 5 5,
+# 0 1 6 2"); a parenthesised area code may be followed by a space alone ("(504) 555 - 0138").
+_PHONE_SPACED = r"(?<![\w+])(?:\(\d{3}\)\s(?:[-.]\s)?|[2-9]\d{2}\s[-.]\s)[2-9]\d{2}\s[-.]\s\d{4}(?![\w-])"
 _OCR_DIGIT = r"[\dOoIl]"
 _PHONE_OCR = rf"\(?{_OCR_DIGIT}{{3}}\)?[ .-]?{_OCR_DIGIT}{{3}}[ .-]{_OCR_DIGIT}{{4}}(?![\w-])"
-_DIGITS_SPOKEN = r"(?<![\w.-])(?<!\d )\d(?: \d){9,10}(?! \d)(?![\w.-])"
+_DIGITS_SPOKEN = r"(?<![\w.-])(?<!\d )(?<!\d, )\d(?:,? \d){9,10}(?!,? \d)(?![\w.-])"
+# Ten or eleven digits said in words, commas between groups allowed ("five two oh five five five zero one nine three").
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+_DIGITS_IN_WORDS = rf"(?i:\b{_DIGIT_WORD}(?:,?\s+{_DIGIT_WORD}){{9,10}}\b)"
 
 
 def _mostly_digits(value: str) -> bool:

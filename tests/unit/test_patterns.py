@@ -482,3 +482,20 @@ DAYS_TIMES_AGES_AND_NAMES = [
 @pytest.mark.parametrize(("text", "expected"), DAYS_TIMES_AGES_AND_NAMES)
 def test_when_a_day_time_age_or_name_is_written_as_notes_write_it_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
+
+
+SPOKEN_SPACED_AND_ABROAD = [
+    ("call back at four one two five five five zero one eight eight thanks", [("PHONE_NUMBER", "four one two five five five zero one eight eight")]),
+    ("our number is 3 1 2, 5 5 5, 0 1 4 7, bye", [("PHONE_NUMBER", "3 1 2, 5 5 5, 0 1 4 7")]),
+    ("Tel: (617) 555 - 0142 ok", [("PHONE_NUMBER", "(617) 555 - 0142")]),
+    ("家族 携帯 080-5555-1290、연락처 010-5555-7713", [("PHONE_NUMBER", "080-5555-1290"), ("PHONE_NUMBER", "010-5555-7713")]),
+    ("please page 6-2210 or call x4-7781", [("PHONE_NUMBER", "6-2210"), ("PHONE_NUMBER", "4-7781")]),
+    ("SSN ending 0932 and last four of SSN: 7781 matched", [("US_SSN", "0932"), ("US_SSN", "7781")]),
+    ("SSN verified: 123-45-6789 today", [("US_SSN", "123-45-6789")]),
+    ("counted one two three four five six seven eight; 1, 2, 3 sets", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPOKEN_SPACED_AND_ABROAD)
+def test_when_a_number_is_spoken_spaced_internal_or_foreign_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
