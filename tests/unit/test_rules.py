@@ -8,6 +8,13 @@ from deid.rules import breaks_a_rule, extend_to_rules, trim_to_rules
 from deid.spans import Span
 
 
+def _kept(text: str, value: str, label: str) -> str | None:
+    """What of ``value`` (a ``label`` span in ``text``) the rules keep; ``None`` when they drop it."""
+    start = text.index(value)
+    trimmed = trim_to_rules(text, Span(start, start + len(value), label))
+    return None if trimmed is None else text[trimmed.start : trimmed.end]
+
+
 @pytest.mark.parametrize(
     ("value", "label", "breaks"),
     [
@@ -145,10 +152,7 @@ def test_when_an_age_with_sex_is_under_90_then_trimming_drops_it() -> None:
 def test_when_a_span_is_an_eponym_drug_insurer_code_or_short_number_then_the_rules_drop_it(
     text: str, value: str, label: str, kept: str | None
 ) -> None:
-
-    start = text.index(value)
-    trimmed = trim_to_rules(text, Span(start, start + len(value), label))
-    assert (None if trimmed is None else text[trimmed.start : trimmed.end]) == kept
+    assert _kept(text, value, label) == kept
 
 
 @pytest.mark.parametrize(
@@ -179,9 +183,7 @@ def test_when_a_span_is_an_eponym_drug_insurer_code_or_short_number_then_the_rul
 def test_when_a_span_is_a_product_a_count_or_a_specialty_then_the_rules_cut_or_drop_it(
     text: str, value: str, label: str, kept: str | None
 ) -> None:
-    start = text.index(value)
-    trimmed = trim_to_rules(text, Span(start, start + len(value), label))
-    assert (None if trimmed is None else text[trimmed.start : trimmed.end]) == kept
+    assert _kept(text, value, label) == kept
 
 
 @pytest.mark.parametrize(
