@@ -28,6 +28,8 @@ from deid.patterns.base import (
     Detector,
     VALUE,
     _AGE_WORDS,
+    _NUMBER_WORD,
+    _ORDINAL_WORD,
     _AT_TIME,
     _DIGITS_SPOKEN,
     _DIGITS_IN_WORDS,
@@ -88,7 +90,7 @@ from deid.patterns.places import (
     _STATE_ABBR_NOT_CREDENTIAL,
     _STATE_NAME,
 )
-from deid.patterns.people import _GENERIC_WORD, _GIVEN, _GIVEN_LOWER, _NAME_WORD, _NOT_A_SURNAME, _PARTICLE
+from deid.patterns.people import _CHAT_NOT_A_NAME, _GENERIC_WORD, _GIVEN, _GIVEN_LOWER, _NAME_WORD, _NOT_A_SURNAME, _PARTICLE
 from deid.rules import RELATIONS
 from deid.spans import Span, keep_whole_in_order
 
@@ -184,7 +186,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "date_iso",
         "DATE_TIME",
-        re.compile(rf"(?<![\w/.:-]){_YEAR4}([-/])\d{{1,2}}\1\d{{1,2}}(?!\d)(?:(?:T|\s+|\s+at\s+){_TIME})?(?![\w/])"),
+        re.compile(rf"(?<![\w/.:-]){_YEAR4}([-/])\d{{1,2}}\1\d{{1,2}}(?!\d)(?:(?:T|\s+|\s+at\s+){_TIME}(?:Z|[+-]\d\d:?\d\d)?)?(?![\w/])"),
         validator=_valid_numeric_date,
     ),
     Detector(
@@ -224,7 +226,7 @@ DETECTORS: tuple[Detector, ...] = (
         "HEALTH_PLAN_NUMBER",
         _keyword_id(
             rf"member(?:ship)?(?:\s+(?:ID|{_NO}))?|policy|subscriber(?:\s+(?:ID|{_NO}))?|gr(?:ou)?p(?:\s+{_NO})?"
-            rf"|(?:insurance|ins\.?|medicaid|medicare|beneficiary|(?:health\s+)?plan|HMO|PPO|payer|payor|coverage)(?:\s+(?:ID|{_NO}))?"
+            rf"|(?:insurance|ins\.?|medicaid|medicare|beneficiary|(?:health\s+)?plan|HMO|PPO|payer|payor|coverage)(?:\s+(?:ID|{_NO}))?|MBI"
         ),
         VALUE,
     ),
@@ -326,7 +328,19 @@ DETECTORS: tuple[Detector, ...] = (
             rf"|\d{{1,2}}:[0-5]\d\s?{_AM_PM}|(?:1[0-2]|0?[1-9])\s?{_AM_PM})(?![\w:])"
         ),
     ),
-    Detector("time_after_word", "DATE_TIME", re.compile(rf"{_TIME_AFTER_WORD}(?P<{VALUE}>\d{{1,2}}:[0-5]\d)(?![\w:])"), VALUE),
+    Detector(
+        "time_after_word",
+        "DATE_TIME",
+        re.compile(rf"{_TIME_AFTER_WORD}(?P<{VALUE}>\d{{1,2}}:[0-5]\d(?:[ap](?![\w'’])|\s?{_AM_PM})?|(?:1[0-2]|[1-9])[ap](?![\w'’.]))(?![\w:])"),
+        VALUE,
+    ),
+    # A 24-hour time after "~" ("transport ~1530", "ETA by air ~2130"); not a year ("~2019"), a dose or a volume.
+    Detector(
+        "time_after_tilde",
+        "DATE_TIME",
+        re.compile(r"(?<![\w~])~\s?(?P<value>(?:[01][0-8]|2[1-3])[0-5]\d)(?![\w:/-]|\.\d)(?!\s*(?i:mg|mcg|ml|g|units?|cc|kcal|calories|steps|feet|ft|m)\b)"),
+        VALUE,
+    ),
     Detector("time_24h_after_word", "DATE_TIME", re.compile(rf"{_TIME_AFTER_WORD}(?P<{VALUE}>{_MILITARY_TIME})"), VALUE),
     # Month names in lower case ("march 2 thru march 5"), with a day: "may" is left out, a word first.
     Detector("date_month_day_lower", "DATE_TIME", re.compile(rf"\b(?:{_MONTH_LOWER})\s+{_DAY}{_NOT_DOSE}(?:,?\s+{_YEAR4})?")),
@@ -382,8 +396,9 @@ DETECTORS: tuple[Detector, ...] = (
         "facility_head_first",
         "LOCATION",
         re.compile(
-            r"(?<![\w'’-])(?:Hospice|Hospital|Infirmary|Sanatorium|Hôpital|Clinique|Clinica|Clínica)\s+(?:of|de|du|del|de\s+la)\s+"
-            r"(?:the\s+)?[A-Z][a-zà-ÿ'’]+(?:\s+(?:of\s+)?[A-Z][a-zà-ÿ'’]+){0,3}"
+            r"(?<![\w'’-])(?:(?:Hospice|Hospital|Infirmary|Sanatorium|Hôpital|Clinique|Clinica|Clínica)\s+(?:of|de|du|del|de\s+la)\s+"
+            r"|(?:Clinique|Clinica|Clínica|Centro\s+M[ée]dico|Centro\s+de\s+Salud|Policl[ií]nica)\s+)"
+            r"(?:the\s+|(?:La|El|Los|Las|Le|Les)\s+)?[A-Z][a-zà-ÿ'’]+(?:\s+(?:of\s+|de\s+)?[A-Z][a-zà-ÿ'’]+){0,3}"
         ),
     ),
     # A day of the week that points at one day, with the time or date that follows it ("Thurs 3pm", "Tue 11/3");
@@ -406,6 +421,8 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     Detector("month_day_time", "DATE_TIME", re.compile(rf"(?<![\w/.-]){_MONTH_SLASH_DAY}\s+(?:(?:at|@|around|approx\.?|about|~)\s*)?{_CLOCK}")),
     Detector("time_after_eta", "DATE_TIME", re.compile(rf"(?i:\b(?:ETA|@))\s*(?P<{VALUE}>(?:19|2[0-3])[0-5]\d)(?![\w:/.-])"), VALUE),
+    # A big US city in parentheses after a neighbourhood or a facility ("Pilsen (Chicago)").
+    Detector("big_city_in_parentheses", "LOCATION", re.compile(rf"(?<=\()(?:{_BIG_CITIES})(?=\))")),
     # A ZIP code after a big US city without its state ("Philadelphia 19130").
     Detector("zip_after_city", "LOCATION", re.compile(rf"(?<![\w.'-])(?:{_BIG_CITIES}),?\s+(?P<{VALUE}>\d{{5}}(?:-\d{{4}})?)(?![\w-])"), VALUE),
     # A licence plate after its word ("plate per EMS HXR4471", "license plate 7ABC123"); a VIN by its shape.
@@ -453,7 +470,7 @@ DETECTORS: tuple[Detector, ...] = (
         "ordinal_day",
         "DATE_TIME",
         re.compile(
-            rf"(?i:\b(?:on|by|before|after|until|till|since|from|visiting))\s+(?P<{VALUE}>the\s+(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)"
+            rf"(?i:\b(?:on|by|before|after|until|till|til|since|from|visiting))\s+(?P<{VALUE}>the\s+(?:(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)|{_ORDINAL_WORD})"
             rf"(?:\s+of\s+{_MONTH_WORD}(?:,?\s+{_YEAR4})?|(?![\w-])(?!\s+(?:of\s+)?[a-z])))"
         ),
         VALUE,
@@ -490,6 +507,26 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(
             rf"(?<![\w'’-])(?:{RELATIONS}|(?i:sister))  ?"
             rf"(?P<{VALUE}>(?:{_GIVEN}|(?-i:{_GIVEN_LOWER}))(?: (?:[A-Z]\.|{_NAME_WORD}))?)(?![\w'’-])"
+        ),
+        VALUE,
+    ),
+    # A given name and a surname signed with a credential ("Sarah Kowalczyk, MD"); the credential stays outside.
+    Detector(
+        "person_before_credential",
+        "PERSON",
+        re.compile(
+            rf"(?<![\w'’-]){_GIVEN}(?: [A-Z]\.)? (?!{_GENERIC_WORD}\b){_NAME_WORD}(?=,?\s+(?:MD|DO|RN|NP|PA-C|PharmD|DDS|DMD|PhD|LCSW|APRN|CRNA|FNP|DNP|MSW|BSN)\b)"
+        ),
+    ),
+    # A first name in lower case in chat: opening a message before what they do ("priya can u look"), or after a
+    # word that addresses someone ("nvm kwame got it", "tell maria"). Names that are also common words are left out.
+    Detector(
+        "person_in_chat",
+        "PERSON",
+        re.compile(
+            rf"(?:(?<![^\n])|\b(?:nvm|tell|ask|ping|cc|thx|thanks|ty|hi|hey|per|page|paging|text|call)\s+)"
+            rf"(?P<{VALUE}>(?!{_CHAT_NOT_A_NAME}\b)(?-i:{_GIVEN_LOWER}))"
+            rf"(?=\s+(?:can|could|pls|plz|will|is|got|said|says|asked|wants|needs|did|has|called|says|u|you|thx|ok)\b|,|:|\s*$)"
         ),
         VALUE,
     ),
@@ -532,7 +569,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "age_in_words_after_verb",
         "AGE",
-        re.compile(rf"(?i:\b(?:is|was|aged?|turned|turns|lived\s+to|died\s+at)\s+)(?P<{VALUE}>{_AGE_WORDS})(?![\w-])(?!\s+(?i:minutes?|mins?|seconds?|percent|mg|ml|beats|bpm)\b)"),
+        re.compile(rf"(?i:(?:\b(?:is|was|aged?|turned|turns|lived\s+to|died\s+at)|(?<=\w)['’]s)\s+)(?P<{VALUE}>{_AGE_WORDS})(?![\w-])(?!\s+(?i:minutes?|mins?|seconds?|percent|mg|ml|beats|bpm)\b)"),
         VALUE,
     ),
     # An age over 89 after a word that says it is one ("lived to 96", "turned 100", "died at 93").
@@ -584,16 +621,34 @@ DETECTORS: tuple[Detector, ...] = (
         "AGE",
         re.compile(
             r"(?<![\w'’-])(?!(?:Pulse|Sat|Sats|Weight|Temp|Glucose|Rate|Heart|Room|Bed|Score|Age|Level|Total|Count|Was|Is)\b)"
-            r"[A-Z][a-zà-ÿ'’-]{2,},\s(?P<value>\d{2,3})(?=,|\s?(?:yo|y/o|M|F)\b)"
+            rf"[A-Z][a-zà-ÿ'’-]{{2,}}(?:,\s|\s\()(?P<value>\d{{2,3}}\s+years?(?:\s+old)?(?![\w-])|(?:\d{{2,3}}|{_AGE_WORDS})(?=[,;)]|\s?(?:yo|y/o|M|F)\b|\s+(?:expired|died|passed)\b))"
         ),
         VALUE,
         _age_over_89,
+    ),
+    # An age with "Y" ("(95Y)", "93 Y/F") and a date of birth said in words ("date of birth four twelve thirty one").
+    Detector("age_y", "AGE", re.compile(r"(?<![\w-])(?P<value>\d{2,3} ?Y)(?:/?[MF])?(?![\w-])"), VALUE, _age_over_89),
+    Detector(
+        "dob_in_words",
+        "DATE_TIME",
+        re.compile(rf"(?i:\b(?:date\s+of\s+birth|d\.?o\.?b\.?|born\s+on|birthday\s+is)\s+(?:is\s+)?)(?P<{VALUE}>{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD}){{1,6}})(?![\w-])"),
+        VALUE,
     ),
     Detector("age_sex_after_initial", "AGE", re.compile(r"(?:(?<=[A-Z]{2}, [A-Z] )|(?<=[A-Z]{2}, [A-Z]\. ))(?P<value>\d{2,3}) ?[MF](?![\w])"), VALUE, _age_over_89),
     # A month/day with no year and no dating word ("s/p R THA 11/24", "visits 10/6 and 10/20"), where no score's
     # denominator or count makes it a fraction.
     Detector("month_day_bare", "DATE_TIME", re.compile(rf"{_SCORE_BEFORE}{_BARE_MONTH_DAY}")),
     Detector("street_de", "LOCATION", re.compile(rf"(?<![\w-]){_STREET_DE}")),
+    # A numbered street without its house number ("on 5th St", "W 72nd Street").
+    Detector("street_numbered", "LOCATION", re.compile(r"(?<![\w/-])(?:[NSEW]\.?\s)?\d{1,3}(?:st|nd|rd|th)\s(?:St|Ave|Street|Avenue|Blvd|Rd|Road)\b\.?")),
+    # A street in Cyrillic with its house and flat ("ул. Профсоюзная, д. 98, кв. 212").
+    Detector(
+        "street_cyrillic",
+        "LOCATION",
+        re.compile(r"(?:ул\.|улица|пр-т|просп\.|проспект|пер\.|переулок|ш\.|шоссе)\s*[А-ЯЁ][а-яё-]+(?:\s[А-ЯЁ]?[а-яё-]+)?(?:,?\s*д\.\s*\d+[а-я]?)?(?:,?\s*(?:корп|стр)\.\s*\d+)?(?:,?\s*кв\.\s*\d+)?"),
+    ),
+    # A hospital or clinic named in Chinese, Japanese or Korean ("大阪大学医学部附属病院", "서울아산병원").
+    Detector("facility_cjk", "LOCATION", re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff\uac00-\ud7a3]{1,20}(?:病院|医院|醫院|クリニック|診療所|医疗中心|병원|의원|클리닉)")),
     Detector("street_romance", "LOCATION", re.compile(rf"(?<![\w-]){_STREET_ROMANCE}")),
     Detector("route", "LOCATION", re.compile(r"(?i:\b(?:route|rte\.?|highway|hwy\.?|interstate)\s+\d{1,3}[A-Z]?\b)")),
     Detector("postcode_uk", "LOCATION", re.compile(_POSTCODE_UK)),
@@ -618,7 +673,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "id_after_hash",
         "ID",
-        re.compile(rf"(?<![\w#&])#\s?(?P<{VALUE}>[A-Z]{{1,4}}-?\d{{4,}}|\d{{5,}})(?![\w-])"),
+        re.compile(rf"(?<![\w#&])#\s?(?P<{VALUE}>[A-Z]{{1,4}}-?\d{{4,}}|[A-Z]{{1,4}}\d{{2,}}(?:-\d{{3,}})+|\d{{5,}})(?![\w-])"),
         VALUE,
     ),
     # Last: a four-digit value after an ID keyword ("Site ID: 0042") is the identifier, not a time.

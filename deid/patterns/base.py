@@ -57,7 +57,8 @@ _MONTH_LOWER = "january|february|march|april|june|july|august|september|october|
 _TIME_AFTER_WORD = (
     r"(?i:\b(?:at|@|by|until|till|after|before|around|approx\.?|about|ETA|from|to|between|and|today|tomorrow|tonight"
     r"|yesterday|time|times|draw|drawn|dose|given|arrived|arrival|departed|extubated|intubated|pronounced|sober|paged"
-    r"|notified|called|returned|awoke|woke|transferred|ambulated|reassessed|rechecked))(?:\s+(?-i:[A-Z]{2,5}))?\s+"
+    r"|notified|called|returned|awoke|woke|transferred|ambulated|reassessed|rechecked|til|d/c['’]?d|dc['’]?d|removed"
+    r"|inserted|placed|voided))(?:\s+(?-i:[A-Z]{2,5}))?\s+"
 )
 # A 24-hour time of four digits; 1900-2059 are also years ("after 2019") and need "h" or "hrs" after them.
 _MILITARY_TIME = (
@@ -222,7 +223,8 @@ _NATIONAL_ID_KEYWORDS = (
     r"(?:(?i:\b(?:aadhaa?r|nhs\s+(?:number|no\b\.?)|s[ée]curit[ée]\s+sociale|social\s+insurance(?:\s+number)?"
     r"|versichertennummer|krankenversichertennummer|steuer-?id|codice\s+fiscale|my\s+number|health\s+card"
     r"|medicare\s+(?:card|number)|resident\s+registration(?:\s+number)?|personnummer|henkilötunnus))"
-    r"|\b(?:SIN|CPF|CURP|DNI|NIE|NIF|PESEL|BSN|NRIC|HKID|IHI|RRN|CNP|AHV|NINO|PPSN)\b)"
+    r"|\b(?:SIN|CPF|CURP|DNI|NIE|NIF|PESEL|BSN|NRIC|HKID|IHI|RRN|CNP|AHV|NINO|PPSN|NIN|BVN)\b"
+    r"|身份证号码?|身份證號碼?|주민등록번호|マイナンバー)"
 )
 
 
@@ -232,8 +234,9 @@ def _valid_national_id(value: str) -> bool:
 
 
 def _age_over_89(value: str) -> bool:
-    """Ages 90 and over are PHI; ages up to 89 are not (and nobody is 130)."""
-    return 90 <= int(re.findall(r"\d+", value)[0]) < 130
+    """Ages 90 and over are PHI; ages up to 89 are not (and nobody is 130). An age in words is one of ``_AGE_WORDS``."""
+    digits = re.findall(r"\d+", value)
+    return not digits or 90 <= int(digits[0]) < 130
 
 
 def _valid_vin(value: str) -> bool:
@@ -241,6 +244,16 @@ def _valid_vin(value: str) -> bool:
     return sum(ch.isdigit() for ch in value) >= 3 and sum(ch.isalpha() for ch in value) >= 3
 
 
+# Numbers and ordinals in words, as dictation and voicemail say dates ("four twelve thirty one", "the twentieth").
+_NUMBER_WORD = (
+    r"(?i:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)"
+)
+_ORDINAL_WORD = (
+    r"(?i:(?:twenty|thirty)[- ]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirty|first|second|third"
+    r"|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth"
+    r"|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)(?![\w-])"
+)
 # An age over 89 in words ("ninety-one", "ninety four year old", "one hundred and two").
 _AGE_WORDS = (
     r"(?i:(?:ninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"

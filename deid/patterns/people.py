@@ -32,3 +32,13 @@ _NOT_A_SURNAME = (
     r"|Cousin|Grandmother|Grandfather|Patient|Pt|Resident|Nurse|Doctor|Caller|Contact|Guardian|Spouse|Partner|Friend|Neighbor"
 )
 _GENERIC_WORD = f"(?:{'|'.join(sorted(map(re.escape, _NOT_A_NAME), key=len, reverse=True))})"
+# Given names that are also everyday words in lower case ("will", "may", "hope"): no chat name is read from them.
+_CHAT_NOT_A_NAME = (
+    "(?:will|may|june|april|august|bill|art|grace|hope|faith|joy|rose|mark|pat|sue|don|ray|rob|bob|dean|drew|gene|guy"
+    "|jack|max|sky|summer|autumn|amber|ruby|pearl|iris|lily|ivy|dawn|eve|faye|page|paige|chase|hunter|mason|cash|king"
+    "|major|reed|reid|wade|west|lane|wood|woods|miles|sage|storm|star|love|penny|holly|heather|violet|daisy|jade|rich"
+    "|frank|earnest|ernest|sunny|honey|angel|dale|glen|glenn|cliff|rusty|sandy|brook|brooke|river|rain|forest|bay"
+    "|grant|hall|price|carter|cooper|tucker|parker|taylor|chance|noble|royal|duke|prince|justice|trinity|destiny|harmony"
+    "|melody|mercy|patience|charity|constance|prudence|ruth|tom|tim|nick|sam|ben|dan|al|ed|mo|jo|an|ma|pa|bo|ali|amy"
+    "|kim|lee|van|sal|rod|norm|lou|val|jan|mel|kit|tad|ted)"
+)

@@ -98,6 +98,7 @@ _ALIAS_ALONE = frozenset(
 _PHARMACY_CHAIN = (
     r"(?:Walgreens|Rite\s+Aid|Duane\s+Reade|Kroger\s+Pharmacy|Publix\s+Pharmacy|Walmart\s+Pharmacy|Costco\s+Pharmacy"
     r"|(?<=called\s)CVS|(?<=at\s)CVS|(?<=to\s)CVS|(?<=from\s)CVS|CVS(?=\s+(?i:pharmacy|on|in|at)\b))"
+    r"(?:\s+(?i:pharmacy))?(?:\s+(?:(?i:store)\s+)?#\s?\d{3,5})?"  # "CVS Pharmacy #4412": the store number is part of it
 )
 _LOCATIVE = r"(?:in|from|at|near|to|outside|around|towards?|visiting|via|of)"
 _FACILITY_NOUN = (

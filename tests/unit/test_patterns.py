@@ -499,3 +499,36 @@ SPOKEN_SPACED_AND_ABROAD = [
 @pytest.mark.parametrize(("text", "expected"), SPOKEN_SPACED_AND_ABROAD)
 def test_when_a_number_is_spoken_spaced_internal_or_foreign_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
+
+
+SET5_FORMS = [
+    # times: after "til", with a one-letter am/pm, an hour with it, after "~", after an event; an ISO time with its zone
+    ("can't come til 5:30, visit starts at 3:45p, call before 4p", [("DATE_TIME", "5:30"), ("DATE_TIME", "3:45p"), ("DATE_TIME", "4p")]),
+    ("pickup ~1630 today; Foley d/c'd 0915; ~2019 onset; ~1500 mL", [("DATE_TIME", "1630"), ("DATE_TIME", "0915")]),
+    ('"ts":"2025-11-02T14:05:09-05:00"', [("DATE_TIME", "2025-11-02T14:05:09-05:00")]),
+    ("date of birth six nine forty two, he said", [("DATE_TIME", "six nine forty two")]),
+    # ages: after a name in parentheses or with a comma, in words, with "Y"
+    ("did Mrs. Adeyemi (93) get her flu shot", [("PERSON", "Mrs. Adeyemi"), ("AGE", "93")]),
+    ("Decedent: Walter Okafor, 91 years  Case no. 5", [("AGE", "91 years")]),  # the name is the model's to find
+    ("she's ninety-two and lives alone; Smith (95%)", [("AGE", "ninety-two")]),
+    ("DOB 03/02/1931 (94Y) Sex M", [("DATE_TIME", "03/02/1931"), ("AGE", "94Y")]),
+    # places: a big city in parentheses, a numbered street, Cyrillic streets, CJK hospitals, a pharmacy's store
+    # number, a clinic named head first without a preposition
+    ("staying in Logan Square (Chicago) for now", [("LOCATION", "Chicago")]),
+    ("turn left on 3rd Ave by the park", [("LOCATION", "3rd Ave")]),
+    ("адрес: ул. Ленина, д. 5, кв. 17", [("LOCATION", "ул. Ленина, д. 5, кв. 17")]),
+    ("東京大学医学部附属病院にて手術", [("LOCATION", "東京大学医学部附属病院")]),
+    ("filled at Walgreens #10422 on", [("LOCATION", "Walgreens #10422")]),
+    ("cita en Clínica San Rafael mañana", [("LOCATION", "Clínica San Rafael")]),
+    # identifiers: national IDs by their name abroad, an MBI, a number after '#' with a prefix and two groups
+    ("NIN 12345678901 and 身份证号：110105194912310021", [("ID", "12345678901"), ("ID", "110105194912310021")]),
+    ("Medicare MBI 2AB3-CD4-EF56 on file; ref #AB25-04417", [("HEALTH_PLAN_NUMBER", "2AB3-CD4-EF56"), ("ID", "AB25-04417")]),
+    # names: signed with a credential; a first name in lower case opening a chat message or after "nvm"
+    ("Reviewed. Laura Mendez, MD, Physician Advisor", [("PERSON", "Laura Mendez")]),
+    ("priya can u check bed 4\nnvm maria got it\nwill do", [("PERSON", "priya"), ("PERSON", "maria")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SET5_FORMS)
+def test_when_times_ages_places_ids_and_names_take_set_5s_forms_then_they_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
