@@ -185,14 +185,16 @@ def _without_small_numbers(text: str, start: int, end: int) -> tuple[int, int] |
 
 
 # What the model leaves out at a name's or a place's edge and the rules put in: initials before a name ("R. Feldman"),
-# a trailing initial ("Okeke, Chinonso P.", "WASHINGTON, D"); a facility's head noun after its name ("DaVita
-# Germantown Dialysis", "Pleasant View Rehabilitation and Nursing").
+# a trailing initial ("Okeke, Chinonso P.", "WASHINGTON, D", "HOLLOWAY ,  JUDITH  A" on a form); a facility's head
+# noun after its name ("DaVita Germantown Dialysis", "Crow Reservation") and its abbreviation in parentheses.
 _INITIALS_BEFORE = re.compile(r"(?:^|(?<=[\s(]))(?:[A-Z]\. ?){1,2}$")
-_INITIAL_AFTER = re.compile(r" [A-Z]\.(?![\w.])|, [A-Z](?=\s|$|[|,;)])")
+_INITIAL_AFTER = re.compile(r" [A-Z]\.(?![\w.])|, [A-Z](?=\s|$|[|,;)])|\s{1,2}[A-Z](?=\s{2,}|[ \t]*(?:\n|$))")
 _FACILITY_HEAD_AFTER = re.compile(
     r" (?:Dialysis(?: Center| Clinic| Unit)?|Rehabilitation(?: (?:and|&) Nursing)?(?: Center)?"
     r"|Nursing(?: (?:and|&) Rehabilitation)?(?: Home| Center| Facility)?|Primary Care|Urgent Care|Medical Center|Medical Group"
-    r"|Health Center|Care Center|Surgery Center|Surgical Center|Cancer Center|Hospital|Clinic|Hospice|Pharmacy)(?![\w'’-])"
+    r"|Health Center|Care Center|Surgery Center|Surgical Center|Cancer Center|Hospital|Clinic|Hospice|Pharmacy"
+    r"|Reservation|Agency|County|Parish|Township)(?![\w'’-])"
+    r"|\s\([A-Z][A-Za-z&]{1,7}\)"  # its abbreviation in parentheses ("Lagos University Teaching Hospital (LUTH)")
 )
 
 
@@ -354,3 +356,52 @@ def _states_and_countries() -> frozenset[str]:
 
     names = set(us_states()) | set(us_states().values()) | set(country_names()) | {"USA", "US", "UK", "U.S."}
     return frozenset(names - {"New York", "Washington", "Georgia", "DC", "District of Columbia"})
+
+
+# One value the model and the patterns found in two pieces is one span (conf/entities/hipaa.yaml: a date with its
+# time is one DATE_TIME, a facility with the place it is at is one LOCATION, "LAST, First" is one PERSON): two spans
+# of the same label with only this between them are joined, so the word between them is not left visible.
+_CONNECTORS = {
+    "DATE_TIME": re.compile(r"\s+(?:at|on|@)\s+|\s*@\s*"),  # "Thursday the 18th at 7:30", "04:27 on 12/03/25"
+    "LOCATION": re.compile(r"\s+(?:at|of|on)\s+"),  # "Publix Pharmacy at Camp Creek Marketplace", "Hebrew Home at Riverdale"
+    "PERSON": re.compile(r"\s*,\s*"),  # "HOLLOWAY ,  JUDITH"
+}
+
+
+def join_pieces(text: str, spans: list[Span]) -> list[Span]:
+    """Sorted, disjoint ``spans`` with each run of same-label spans that only a connector separates joined (above)."""
+    joined: list[Span] = []
+    for span in spans:
+        last = joined[-1] if joined else None
+        connector = _CONNECTORS.get(span.label)
+        if last is not None and connector is not None and last.label == span.label and connector.fullmatch(text, last.end, span.start):
+            joined[-1] = replace(last, end=span.end)
+        else:
+            joined.append(span)
+    return joined
+
+
+# A city named right after a place, by a comma ("Clínica La Familia, Brownsville", "Mayo Clinic, Rochester"): a US or
+# world city of GeoNames (deid.places) is one more LOCATION.
+_AFTER_A_PLACE = re.compile(r",\s+([A-Z][a-zà-ÿ'’.-]+(?:[ -][A-Z][a-zà-ÿ'’.-]+){0,2})(?=[,.;:)]|\s|$)")
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> frozenset[str]:
+    from deid.places import us_cities, world_cities
+
+    return frozenset(c.name for c, _ in us_cities()) | frozenset(name for name, _, _ in world_cities())
+
+
+def cities_after_places(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` with a LOCATION for each city named by a comma right after a LOCATION (above), where not covered."""
+    found = []
+    for span in spans:
+        if span.label != "LOCATION":
+            continue
+        match = _AFTER_A_PLACE.match(text, span.end)
+        if match and match.group(1) in _city_names():
+            found.append(Span(match.start(1), match.end(1), "LOCATION"))
+    covered = {k for s in spans for k in range(s.start, s.end)}
+    extra = [f for f in found if not any(k in covered for k in range(f.start, f.end))]
+    return sorted([*spans, *extra]) if extra else spans

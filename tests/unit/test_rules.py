@@ -226,3 +226,47 @@ def test_when_a_span_is_short_or_has_no_sentence_end_then_it_is_not_split() -> N
         start = text.index(value)
         span = Span(start, start + len(value), "PERSON")
         assert split_runaway(text, span) == [span]
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces", "joined"),
+    [
+        ("booked Thursday the 18th at 7:30 sharp", [("Thursday the 18th", "DATE_TIME"), ("7:30", "DATE_TIME")], ["Thursday the 18th at 7:30"]),
+        ("filled at Publix Pharmacy at Camp Creek today", [("Publix Pharmacy", "LOCATION"), ("Camp Creek", "LOCATION")], ["Publix Pharmacy at Camp Creek"]),
+        ("Patient: HOLLOWAY ,  JUDITH  MRN", [("HOLLOWAY", "PERSON"), ("JUDITH", "PERSON")], ["HOLLOWAY ,  JUDITH"]),
+        ("from Boston to Galway", [("Boston", "LOCATION"), ("Galway", "LOCATION")], ["Boston", "Galway"]),  # "to" joins nothing
+        ("Dr. Lee at 7:30", [("Dr. Lee", "PERSON"), ("7:30", "DATE_TIME")], ["Dr. Lee", "7:30"]),  # labels differ
+    ],
+)
+def test_when_one_value_was_found_in_two_pieces_then_they_are_joined_over_the_word_between(
+    text: str, pieces: list[tuple[str, str]], joined: list[str]
+) -> None:
+    from deid.rules import join_pieces
+
+    spans = [Span(text.index(v), text.index(v) + len(v), label) for v, label in pieces]
+    assert [text[s.start : s.end] for s in join_pieces(text, spans)] == joined
+
+
+def test_when_a_city_follows_a_place_by_a_comma_then_it_is_a_location_too() -> None:
+    from deid.rules import cities_after_places
+
+    text = "seen at Clínica La Familia, Brownsville, then at Mercy Clinic, Tuesday"
+    first, second = text.index("Clínica La Familia"), text.index("Mercy Clinic")
+    spans = [Span(first, first + 18, "LOCATION"), Span(second, second + 12, "LOCATION")]
+    found = cities_after_places(text, spans)
+    assert [text[s.start : s.end] for s in found] == ["Clínica La Familia", "Brownsville", "Mercy Clinic"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "grown"),
+    [
+        ("on HD at Lagos University Teaching Hospital (LUTH) since", "Lagos University Teaching Hospital", "Lagos University Teaching Hospital (LUTH)"),
+        ("lives on the Crow Reservation near", "Crow", "Crow Reservation"),
+        ("Patient:  HOLLOWAY ,  JUDITH  A      MRN", "JUDITH", "JUDITH  A"),
+    ],
+)
+def test_when_a_place_has_its_abbreviation_or_head_noun_or_a_name_its_initial_then_the_span_grows(text: str, value: str, grown: str) -> None:
+    start = text.index(value)
+    label = "PERSON" if value == "JUDITH" else "LOCATION"
+    span = extend_to_rules(text, Span(start, start + len(value), label))
+    assert text[span.start : span.end] == grown
