@@ -40,7 +40,7 @@ RELATIONS = (
 )
 _PERSON_EDGE_START = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|(?:{_CREDENTIALS}|{RELATIONS}),?\s+)+")
 # A relation word alone is no name, but for "Son", which is also a family name (Sơn, Son).
-_RELATION_ONLY = re.compile(rf"(?!Son\b){RELATIONS}s?")
+_RELATION_ONLY = re.compile(rf"(?i:(?:her|his|my|their|our|your|the|pt['’]s|patient['’]s)\s+)?(?!Son\b)(?:{RELATIONS}s?|(?i:parents|children|kids|family|sisters|brothers))")
 _PERSON_EDGE_END = re.compile(rf"(?:[\s,;:!?()\"'\[\]]+|,?\s+(?:{_CREDENTIALS}))+$")
 
 
@@ -118,7 +118,8 @@ _EPONYM_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:(?:disease|syndrome|sign|palsy|sarcoma|lymphoma|tumou?r|diverticulum|drain|test|maneuver|manoeuvre"
     r"|score|scale|classification|criteria|fracture|reflex|catheter|stocking|lift|phenomenon|ulcer|positive|negative"
     r"|node|cyst|hernia|anomaly|deformity|contracture|granuloma|tremor|pump|rings?|components?|procedure|operation|repair"
-    r"|approach|technique|pull-through|incision|flap|anastomosis|shunt|stent|dressing)|Disease|Syndrome|Palsy|Sign)\b"
+    r"|approach|technique|pull-through|incision|flap|anastomosis|shunt|stent|dressing|rules?|protocol|regimen|fx|downgoing"
+    r"|upgoing)|Disease|Syndrome|Palsy|Sign|Scale|Score|Criteria|Rules?|Protocol)\b"
 )  # in lower case ("ÇORLU, HINDAL Procedure date:" is a name before a heading)
 _DRUG_STEM = re.compile(
     r"(?i:\w{3,}(?:mab|nib|pril|sartan|olol|statin|azole|cillin|mycin|floxacin|parin|xaban|gliflozin|gliptin|dipine|prazole"
@@ -129,7 +130,23 @@ _INSURER = re.compile(
     r"\b(?:Blue\s+Cross|Blue\s+Shield|BCBS\w*|Aetna|Cigna|Humana|UnitedHealth\w*|United\s+Healthcare|Anthem|Centene"
     r"|Molina\s+Healthcare|WellCare|Highmark|Oscar\s+Health|Tricare|TRICARE|MassHealth|Medi-Cal)\b"
 )
-_ICD10 = re.compile(r"[A-TV-Z]\d{2}(?:\.\d{1,4}[A-Z]?)?(?:\s+[a-z][a-z0-9 ,'-]*)?")  # "E11.9 type 2 diabetes"
+_ICD10 = re.compile(
+    r"[A-TV-Z]\d{2}(?:\.\d{1,4}[A-Z]?)?(?:,\s*[A-TV-Z]\d{2}(?:\.\d{1,4}[A-Z]?)?)*(?:\s+[a-z][a-z0-9 ,'-]*)?"
+)  # "E11.9 type 2 diabetes", "I10, E78"
+# Clinical notation that is no date, name or identifier: a duration or a gestational age ("3 wks ago", "42 min",
+# "37w2d", "28 2/7 weeks"), pack-years, gravida/para ("G2P1001"), a weekday that recurs ("Tuesdays and Fridays",
+# "MWF"), a unit of the hospital ("MICU", "3W", "7N-712B").
+_NOTATION = re.compile(
+    r"(?i:\d{1,3}(?:\.\d)?\s*(?:-|\s)?(?:w|wk|wks|weeks?|d|days?|min|mins|minutes?|h|hrs?|hours?|mo|mos|months?)"
+    r"(?:\s+ago)?|\d{1,2}w\d{1,2}d|\d{2}\s[0-6]/7(?:\s*(?:weeks?|wks?))?|\d{1,3}\s*(?:pk|pack)[- ]?(?:yrs?|years?)"
+    r"|G\d{1,2}\s?P\d{1,4}|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days(?:,?\s+(?:and\s+)?)?)+|M/?W/?F|T/?Th|TTh"
+    r"|[MSCNPT]?ICU|CVICU|NSICU|PACU|ALF|SNF|LTAC|IRF|\d{1,2}[NSEW](?:-\d{1,4}[A-Z]?)?)"
+)
+# CPT and HCPCS codes after their keyword on the line ("CPT: 99215-25, 93000, 36415") are no identifiers.
+_CPT_BEFORE = re.compile(
+    r"(?i:\b(?:CPT|HCPCS|procedure)(?:\s+codes?)?)\s*[:#]?\s*(?:\d{5}(?:-\d{2})?(?:\s*x\s?\d+)?(?:\s*[,;/]\s*|\s+)|\([^)\n]*\)\s*[,;/]?\s*)*$"
+)
+_CPT_CODE = re.compile(r"\d{5}(?:-\d{2})?")
 # A visual acuity ("20/20 OU") or a grade ("2/6 systolic", "4/5 strength") is no date or identifier.
 _ACUITY_OR_GRADE = re.compile(
     r"20/\d{2,3}(?:\s+O[UDS])?\.?|\d{1,2}/(?:[2-6]|10)\s+(?i:systolic|diastolic|holosystolic|murmur|SEM|strength|power"
@@ -300,6 +317,10 @@ def trim_to_rules(text: str, span: Span) -> Span | None:
         if bounds is None:
             return None  # "15", "26/30": a score or a count, no name
         start, end = bounds
+    if label != "DATE_TIME" and _CPT_CODE.fullmatch(text, start, end) and _CPT_BEFORE.search(text, max(0, start - 120), start):
+        return None  # "CPT: 99215-25, 93000": a procedure code
+    if label == "LOCATION" and _EPONYM_AFTER.search(text, start, end):
+        return None  # "Boston Bowel Prep Scale", "Ottawa rules": a scale or a rule named after a place
     if label in ("PERSON", "LOCATION") and _HCPCS.fullmatch(text, start, end):
         return None  # "J3301": a billing code
     if label in ("PERSON", "LOCATION") and names_a_product(text[start:end]):
@@ -322,22 +343,24 @@ def breaks_a_rule(value: str, label: str) -> bool:
     """Whether text tagged ``label`` cannot be PHI by the rules: a bare title or relation word, an age up to 89, a
     number without digits, a "name" of more than ten words, one character or a stop word, a ward, bay, bed or room,
     a "date" with no digit, month, weekday or holiday, a state or country alone, a department."""
-    if value.strip().lower() in _STOPWORDS:
-        return True
+    if value.strip().lower() in _STOPWORDS or (label != "AGE" and _NOTATION.fullmatch(value.strip(" .,;:()"))):
+        return True  # a stop word; clinical notation (above)
     if label == "PERSON":
         return (
             _TITLE_ONLY.fullmatch(value) is not None
             or _RELATION_ONLY.fullmatch(value.strip()) is not None
-            or len(value.split()) > _MOST_WORDS_IN_A_NAME
+            or sum(not (len(word) == 1 and word.isalpha()) for word in value.split()) > _MOST_WORDS_IN_A_NAME  # "A B I G A I L"
             or _DRUG_STEM.search(value) is not None
             or _INSURER.search(value) is not None
+            or "+" in value  # "GBS+": a result, no name
+            or _ICD10.fullmatch(value) is not None
         )
     if sum(ch.isalnum() for ch in value) < 2 or _WARD.fullmatch(value):
         return True  # a stray letter or mark; a ward, bay, bed or room
     if _ICD10.fullmatch(value) or _ACUITY_OR_GRADE.fullmatch(value) or (_INSURER.search(value) and not any(ch.isdigit() for ch in value)):
         return True  # a diagnosis code; an insurer (only facilities are places)
     if label == "DATE_TIME":
-        return not any(ch.isdigit() for ch in value) and _DATE_WORD.search(value) is None
+        return not _has_digits(value) and _DATE_WORD.search(value) is None
     if label == "LOCATION":
         words = re.findall(r"[\w'’]+", value.lower())
         return value.strip() in _states_and_countries() or (bool(words) and all(w in _DEPARTMENT_WORDS for w in words))
@@ -345,8 +368,19 @@ def breaks_a_rule(value: str, label: str) -> bool:
         numbers = [int(n) for n in re.findall(r"\d+", value)]
         return bool(numbers) and max(numbers) < 90
     if label in _DIGITS_REQUIRED:
-        return not any(ch.isdigit() for ch in value)
+        return not _has_digits(value)
     return False
+
+
+# Digits said in words count as digits ("four twelve thirty one", "five two oh five five five ...").
+_NUMBER_WORDS = re.compile(
+    r"(?i:\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b)"
+)
+
+
+def _has_digits(value: str) -> bool:
+    return any(ch.isdigit() for ch in value) or len(_NUMBER_WORDS.findall(value)) >= 3
 
 
 @lru_cache(maxsize=1)

@@ -270,3 +270,34 @@ def test_when_a_place_has_its_abbreviation_or_head_noun_or_a_name_its_initial_th
     label = "PERSON" if value == "JUDITH" else "LOCATION"
     span = extend_to_rules(text, Span(start, start + len(value), label))
     assert text[span.start : span.end] == grown
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label", "kept"),
+    [
+        # clinical notation is no date, name or identifier
+        ("seen 3 wks ago for it", "3 wks ago", "DATE_TIME", None),
+        ("G2P1001 at 37w2d", "37w2d", "DATE_TIME", None),
+        ("G2P1001 at 37w2d", "G2P1001", "MEDICAL_RECORD_NUMBER", None),
+        ("born at 28 2/7 weeks", "28 2/7 weeks", "PHONE_NUMBER", None),
+        ("dialysis Tuesdays and Fridays", "Tuesdays and Fridays", "DATE_TIME", None),
+        ("transfer to MICU tonight", "MICU", "LOCATION", None),
+        ("GBS+ at delivery", "GBS+", "PERSON", None),
+        ("dx I10, E78 today", "I10, E78", "PERSON", None),
+        ("Babinski downgoing bilaterally", "Babinski downgoing bilaterally", "PERSON", None),
+        ("Boston Bowel Prep Scale 8", "Boston Bowel Prep Scale 8", "LOCATION", None),
+        ("her nephew drove her", "her nephew", "PERSON", None),
+        # procedure codes after their keyword, and only there
+        ("CPT codes: 99215-25, 93000, 36415", "93000", "ACCOUNT_NUMBER", None),
+        ("Acct 93000 and CPT 99213", "93000", "ACCOUNT_NUMBER", "93000"),
+        # an age stays an age; digits in words are digits; letters spaced out are one name
+        ("Decedent, 94 years", "94 years", "AGE", "94 years"),
+        ("DOB four twelve thirty one", "four twelve thirty one", "DATE_TIME", "four twelve thirty one"),
+        ("call five two oh five five five zero one nine three", "five two oh five five five zero one nine three", "PHONE_NUMBER", "five two oh five five five zero one nine three"),
+        ("A B I G A I L   F O R T U N E", "A B I G A I L   F O R T U N E", "PERSON", "A B I G A I L   F O R T U N E"),
+    ],
+)
+def test_when_a_span_is_clinical_notation_or_a_code_then_it_is_dropped_and_values_in_words_stay(
+    text: str, value: str, label: str, kept: str | None
+) -> None:
+    assert _kept(text, value, label) == kept
