@@ -215,6 +215,17 @@ _FACILITY_HEAD_AFTER = re.compile(
 )
 
 
+# A name in capitals on a form goes on over the words in capitals after it to the end of its field ("NP SHARONDA
+# WILLIAMS" and a line break or a wide gap; not into a sentence in capitals, "NOTIFIED AT 10:00"); a date over
+# a year said in words ("November second twenty twenty five").
+_CAPITALS_AFTER = re.compile(rf"(?:[ \t]{{1,2}}(?!(?:{_CREDENTIALS})\b)[A-Z][A-Z'’-]+(?![\w'’-])){{1,2}}(?=[ \t]{{2,}}|[ \t]*(?:\n|$))")
+_YEAR_IN_WORDS_AFTER = re.compile(
+    r",?\s+(?i:(?:nineteen|twenty|two\s+thousand)(?:\s+(?:and\s+)?(?:oh\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?))(?![\w-])"
+)
+
+
 def extend_to_rules(text: str, span: Span) -> Span:
     """``span`` grown over what the rules say belongs to it and the model left out at its edge (see above)."""
     start, end = span.start, span.end
@@ -222,9 +233,17 @@ def extend_to_rules(text: str, span: Span) -> Span:
         before = _INITIALS_BEFORE.search(text, max(0, start - 6), start)
         if before:
             start = before.start()
+        if text[start:end].isupper() and len(text[start:end].strip()) > 1:
+            more = _CAPITALS_AFTER.match(text, end)
+            if more:
+                end = more.end()
         after = _INITIAL_AFTER.match(text, end)
         if after:
             end = after.end()
+    elif span.label == "DATE_TIME":
+        year = _YEAR_IN_WORDS_AFTER.match(text, end)
+        if year:
+            end = year.end()
     elif span.label == "LOCATION":
         after = _FACILITY_HEAD_AFTER.match(text, end)
         if after:
@@ -439,3 +458,39 @@ def cities_after_places(text: str, spans: list[Span]) -> list[Span]:
     covered = {k for s in spans for k in range(s.start, s.end)}
     extra = [f for f in found if not any(k in covered for k in range(f.start, f.end))]
     return sorted([*spans, *extra]) if extra else spans
+
+
+# An identifier is a whole token: a span that starts or ends inside one ("GRP884120" with "884120" tagged, "RN.339127"
+# with "339127") grows to the token's edges, so no letter or digit of it stays visible.
+_TOKEN_LABELS = _DIGITS_REQUIRED | {"ID", "BIOMETRIC_ID", "VEHICLE_ID", "DEVICE_ID"}
+
+
+def _token_char(text: str, k: int) -> bool:
+    ch = text[k]
+    if ch.isascii() and ch.isalnum():
+        return True
+    return ch in ".-" and 0 < k < len(text) - 1 and text[k - 1].isascii() and text[k - 1].isalnum() and text[k + 1].isascii() and text[k + 1].isalnum()
+
+
+def grow_to_tokens(text: str, spans: list[Span]) -> list[Span]:
+    """Sorted, disjoint ``spans`` with identifier spans grown to whole tokens (above), merged where they then meet."""
+    grown = []
+    for span in spans:
+        start, end = span.start, span.end
+        if span.label in _TOKEN_LABELS:
+            while start > 0 and _token_char(text, start - 1) and _token_char(text, start):
+                start -= 1
+            while end < len(text) and _token_char(text, end) and _token_char(text, end - 1):
+                end += 1
+        grown.append(span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end))
+    return grown if grown == spans else _merge_touching(grown)
+
+
+def _merge_touching(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for span in sorted(spans):
+        if merged and span.start < merged[-1].end:
+            merged[-1] = replace(merged[-1], end=max(merged[-1].end, span.end))
+        else:
+            merged.append(span)
+    return merged

@@ -301,3 +301,29 @@ def test_when_a_span_is_clinical_notation_or_a_code_then_it_is_dropped_and_value
     text: str, value: str, label: str, kept: str | None
 ) -> None:
     assert _kept(text, value, label) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label", "grown"),
+    [
+        ("DELIVER TO:  NP SHARONDA  WILLIAMS\nGRADY", "SHARONDA", "PERSON", "SHARONDA  WILLIAMS"),
+        ("DAYITA BALASUBRAMANIAN NOTIFIED AT 10:00", "DAYITA BALASUBRAMANIAN", "PERSON", "DAYITA BALASUBRAMANIAN"),
+        ("date of service November second twenty twenty five period", "November second", "DATE_TIME", "November second twenty twenty five"),
+    ],
+)
+def test_when_a_name_in_capitals_ends_its_field_later_or_a_year_is_said_after_a_date_then_the_span_grows(
+    text: str, value: str, label: str, grown: str
+) -> None:
+    start = text.index(value)
+    span = extend_to_rules(text, Span(start, start + len(value), label))
+    assert text[span.start : span.end] == grown
+
+
+def test_when_an_identifier_span_starts_or_ends_inside_a_token_then_it_grows_to_the_whole_token() -> None:
+    from deid.rules import grow_to_tokens
+
+    text = "plan GRP884120 and license RN.339127, born 2/3"
+    spans = [Span(text.index("884120"), text.index("884120") + 6, "HEALTH_PLAN_NUMBER"),
+             Span(text.index("339127"), text.index("339127") + 6, "LICENSE_NUMBER"),
+             Span(text.index("2/3"), text.index("2/3") + 1, "DATE_TIME")]  # fmt: skip
+    assert [text[s.start : s.end] for s in grow_to_tokens(text, spans)] == ["GRP884120", "RN.339127", "2"]
