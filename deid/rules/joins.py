@@ -1,0 +1,96 @@
+"""Rules over a document's spans together: pieces of one value joined, a city after a place, identifiers grown to
+whole tokens (``deid.detect.complete_spans`` applies them after the union of the model's spans and the patterns')."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from deid.rules.span import _DIGITS_REQUIRED
+from deid.spans import Span
+
+
+# One value the model and the patterns found in two pieces is one span (conf/entities/hipaa.yaml: a date with its
+# time is one DATE_TIME, a facility with the place it is at is one LOCATION, "LAST, First" is one PERSON): two spans
+# of the same label with only this between them are joined, so the word between them is not left visible.
+_CONNECTORS = {
+    "DATE_TIME": re.compile(r"\s+(?:at|on|@)\s+|\s*@\s*"),  # "Thursday the 18th at 7:30", "04:27 on 12/03/25"
+    "LOCATION": re.compile(r"\s+(?:at|of|on)\s+"),  # "Publix Pharmacy at Camp Creek Marketplace", "Hebrew Home at Riverdale"
+    "PERSON": re.compile(r"\s*,\s*"),  # "HOLLOWAY ,  JUDITH"
+}
+
+
+def join_pieces(text: str, spans: list[Span]) -> list[Span]:
+    """Sorted, disjoint ``spans`` with each run of same-label spans that only a connector separates joined (above)."""
+    joined: list[Span] = []
+    for span in spans:
+        last = joined[-1] if joined else None
+        connector = _CONNECTORS.get(span.label)
+        if last is not None and connector is not None and last.label == span.label and connector.fullmatch(text, last.end, span.start):
+            joined[-1] = replace(last, end=span.end)
+        else:
+            joined.append(span)
+    return joined
+
+
+# A city named right after a place, by a comma ("Clínica La Familia, Brownsville", "Mayo Clinic, Rochester"): a US or
+# world city of GeoNames (deid.places) is one more LOCATION.
+_AFTER_A_PLACE = re.compile(r",\s+([A-Z][a-zà-ÿ'’.-]+(?:[ -][A-Z][a-zà-ÿ'’.-]+){0,2})(?=[,.;:)]|\s|$)")
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> frozenset[str]:
+    from deid.places import us_cities, world_cities
+
+    return frozenset(c.name for c, _ in us_cities()) | frozenset(name for name, _, _ in world_cities())
+
+
+def cities_after_places(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` with a LOCATION for each city named by a comma right after a LOCATION (above), where not covered."""
+    found = []
+    for span in spans:
+        if span.label != "LOCATION":
+            continue
+        match = _AFTER_A_PLACE.match(text, span.end)
+        if match and match.group(1) in _city_names():
+            found.append(Span(match.start(1), match.end(1), "LOCATION"))
+    covered = {k for s in spans for k in range(s.start, s.end)}
+    extra = [f for f in found if not any(k in covered for k in range(f.start, f.end))]
+    return sorted([*spans, *extra]) if extra else spans
+
+
+# An identifier is a whole token: a span that starts or ends inside one ("GRP884120" with "884120" tagged, "RN.339127"
+# with "339127") grows to the token's edges, so no letter or digit of it stays visible.
+_TOKEN_LABELS = _DIGITS_REQUIRED | {"ID", "BIOMETRIC_ID", "VEHICLE_ID", "DEVICE_ID"}
+
+
+def _token_char(text: str, k: int) -> bool:
+    ch = text[k]
+    if ch.isascii() and ch.isalnum():
+        return True
+    return ch in ".-" and 0 < k < len(text) - 1 and text[k - 1].isascii() and text[k - 1].isalnum() and text[k + 1].isascii() and text[k + 1].isalnum()
+
+
+def grow_to_tokens(text: str, spans: list[Span]) -> list[Span]:
+    """Sorted, disjoint ``spans`` with identifier spans grown to whole tokens (above), merged where they then meet."""
+    grown = []
+    for span in spans:
+        start, end = span.start, span.end
+        if span.label in _TOKEN_LABELS:
+            while start > 0 and _token_char(text, start - 1) and _token_char(text, start):
+                start -= 1
+            while end < len(text) and _token_char(text, end) and _token_char(text, end - 1):
+                end += 1
+        grown.append(span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end))
+    return grown if grown == spans else _merge_touching(grown)
+
+
+def _merge_touching(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for span in sorted(spans):
+        if merged and span.start < merged[-1].end:
+            merged[-1] = replace(merged[-1], end=max(merged[-1].end, span.end))
+        else:
+            merged.append(span)
+    return merged
