@@ -14,13 +14,14 @@
 #   handwritten2   data/eval/handwritten2.jsonl: written by hand and blind, after that revision; read since
 #   handwritten3   data/eval/handwritten3.jsonl: written by hand and blind; scored once blind, read since
 #   handwritten4   data/eval/handwritten4.jsonl: written by hand and blind; scored once blind, read since
-#   handwritten5   data/eval/handwritten5.jsonl: written by hand and blind, the guard now (see data/eval/README.md)
+#   handwritten5   data/eval/handwritten5.jsonl: written by hand and blind; scored once blind, read since
+#   handwritten6   data/eval/handwritten6.jsonl: written by hand and blind, the guard now (see data/eval/README.md)
 # CONF: the job config whose decoding and tau the model pass uses (default conf/job/local.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADAPTER=${1:?usage: eval_adapter.sh ADAPTER_DIR [vllm|transformers]}
 ENGINE=${2:-vllm}
-SETS=${SETS:-synth-v2-test synth-v1-test handwritten handwritten2 handwritten3 handwritten4 handwritten5}
+SETS=${SETS:-synth-v2-test synth-v1-test handwritten handwritten2 handwritten3 handwritten4 handwritten5 handwritten6}
 CONF=${CONF:-conf/job/local.yaml}
 N=${N:-0}
 DEID=.venv/bin/deid
@@ -38,6 +39,7 @@ gold_of() {
         handwritten3) echo data/eval/handwritten3.jsonl ;;
         handwritten4) echo data/eval/handwritten4.jsonl ;;
         handwritten5) echo data/eval/handwritten5.jsonl ;;
+        handwritten6) echo data/eval/handwritten6.jsonl ;;
         *) echo "unknown test set $1" >&2; exit 2 ;;
     esac
 }

@@ -23,12 +23,15 @@ SOURCE4 = ROOT / "data" / "eval" / "handwritten4.tagged.txt"
 JSONL4 = ROOT / "data" / "eval" / "handwritten4.jsonl"
 SOURCE5 = ROOT / "data" / "eval" / "handwritten5.tagged.txt"
 JSONL5 = ROOT / "data" / "eval" / "handwritten5.jsonl"
+SOURCE6 = ROOT / "data" / "eval" / "handwritten6.tagged.txt"
+JSONL6 = ROOT / "data" / "eval" / "handwritten6.jsonl"
 SETS = [
     pytest.param(SOURCE, JSONL, id="set1"),
     pytest.param(SOURCE2, JSONL2, id="set2"),
     pytest.param(SOURCE3, JSONL3, id="set3"),
     pytest.param(SOURCE4, JSONL4, id="set4"),
     pytest.param(SOURCE5, JSONL5, id="set5"),
+    pytest.param(SOURCE6, JSONL6, id="set6"),
 ]
 LABELS = set(load_entity_set("hipaa").names)
 
