@@ -67,7 +67,10 @@ from deid.patterns.base import (
     _valid_vin,
 )
 from deid.patterns.places import (
+    _ADDRESS_CJK,
+    _ADDRESS_KOREAN,
     _BIG_CITIES,
+    _names_a_cjk_facility,
     _ONE_WORD_ALIASES,
     _after_locative,
     _before_facility_noun,
@@ -648,7 +651,16 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(r"(?:ул\.|улица|пр-т|просп\.|проспект|пер\.|переулок|ш\.|шоссе)\s*[А-ЯЁ][а-яё-]+(?:\s[А-ЯЁ]?[а-яё-]+)?(?:,?\s*д\.\s*\d+[а-я]?)?(?:,?\s*(?:корп|стр)\.\s*\d+)?(?:,?\s*кв\.\s*\d+)?"),
     ),
     # A hospital or clinic named in Chinese, Japanese or Korean ("大阪大学医学部附属病院", "서울아산병원").
-    Detector("facility_cjk", "LOCATION", re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff\uac00-\ud7a3]{1,20}(?:病院|医院|醫院|クリニック|診療所|医疗中心|병원|의원|클리닉)")),
+    # An address in Chinese or Japanese (two administrative units, or one with a street or a number: "上海市徐汇区漕溪北路88号",
+    # "大阪市北区梅田3-1-1"; not "病区" or "社区" alone) or in Korean ("서울특별시 강남구 테헤란로 152").
+    Detector("address_cjk", "LOCATION", re.compile(_ADDRESS_CJK)),
+    Detector("address_korean", "LOCATION", re.compile(_ADDRESS_KOREAN)),
+    Detector(
+        "facility_cjk",
+        "LOCATION",
+        re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff\uac00-\ud7a3]{1,20}(?:病院|医院|醫院|クリニック|診療所|医疗中心|병원|의원|클리닉)"),
+        validator=_names_a_cjk_facility,
+    ),
     Detector("street_romance", "LOCATION", re.compile(rf"(?<![\w-]){_STREET_ROMANCE}")),
     Detector("route", "LOCATION", re.compile(r"(?i:\b(?:route|rte\.?|highway|hwy\.?|interstate)\s+\d{1,3}[A-Z]?\b)")),
     Detector("postcode_uk", "LOCATION", re.compile(_POSTCODE_UK)),

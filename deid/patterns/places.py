@@ -187,3 +187,26 @@ def _names_a_facility(value: str) -> bool:
     head_start = re.search(_FACILITY_HEAD, value)
     before = value[: head_start.start()] if head_start else value
     return any(w not in _FACILITY_GENERIC_WORDS for w in re.findall(r"[\w'’&.+-]+", before)) and len(words) > 1
+
+# Addresses in Chinese, Japanese and Korean: administrative units from the largest down, then the street and numbers.
+_CJK_UNIT = r"[\u4e00-\u9fff]{1,5}?(?:省|自治区|市|都|道|府|県|縣|县|区|區|町|村|镇|鎮|郡)"
+_CJK_STREET = r"[\u4e00-\u9fff]{1,8}?(?:路|街|巷|弄|大道|通り)"
+_CJK_NUMBER = r"[0-9０-９]+(?:[-－−][0-9０-９]+)*(?:号|號|番地|丁目|番|室|楼|樓|栋|棟|F)*"
+_ADDRESS_CJK = (
+    rf"(?:{_CJK_UNIT}){{2,4}}(?:{_CJK_STREET}|[\u4e00-\u9fff]{{1,4}}(?=[0-9０-９]))?(?:{_CJK_NUMBER})*"
+    rf"|{_CJK_UNIT}(?:{_CJK_STREET}(?:{_CJK_NUMBER})*|(?:[\u4e00-\u9fff]{{1,4}})?(?:{_CJK_NUMBER})+)"
+)
+_ADDRESS_KOREAN = (
+    r"[\uac00-\ud7a3]{1,6}(?:특별시|광역시|특별자치시|도|시)\s?[\uac00-\ud7a3]{1,5}(?:구|군|시)"
+    r"(?:\s?[\uac00-\ud7a3\d]{1,10}(?:로|길|동))?(?:\s?\d+(?:-\d+)?)?"
+)
+# Generic words before a hospital noun in Chinese ("社区医院": a community hospital, "专科医院": a specialist one).
+_CJK_GENERIC_FACILITY = frozenset(
+    "社区 基层 当地 附近 上级 专科 综合 该 本 我 贵 中心 市级 县级 省级 乡镇 卫生 私立 公立 大学 总 分 儿童 妇幼 中医 口腔 眼科 精神 肿瘤".split()
+)
+
+
+def _names_a_cjk_facility(value: str) -> bool:
+    """A CJK hospital name has more than a generic word before its head noun."""
+    name = re.sub(r"(?:病院|医院|醫院|クリニック|診療所|医疗中心|병원|의원|클리닉)$", "", value)
+    return name not in _CJK_GENERIC_FACILITY

@@ -532,3 +532,16 @@ SET5_FORMS = [
 @pytest.mark.parametrize(("text", "expected"), SET5_FORMS)
 def test_when_times_ages_places_ids_and_names_take_set_5s_forms_then_they_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
+
+
+CJK_ADDRESSES = [
+    ("住址：北京市海淀区中关村大街27号5号楼301室。电话", [("LOCATION", "北京市海淀区中关村大街27号5号楼301室")]),
+    ("東京都新宿区西新宿2-8-1に在住", [("LOCATION", "東京都新宿区西新宿2-8-1")]),
+    ("주소: 부산광역시 해운대구 센텀로 55, 48058", [("LOCATION", "부산광역시 해운대구 센텀로 55")]),
+    ("转入病区，社区医院随访", []),  # a ward and a community hospital are no places
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CJK_ADDRESSES)
+def test_when_an_address_is_written_in_chinese_japanese_or_korean_then_it_is_a_location(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text, ["LOCATION"]) == expected
