@@ -93,7 +93,8 @@ _MONTH_SLASH_DAY = (
 # Alvarez", "mister O'Neill").
 _PERSON_TITLE = (
     r"(?:Dr|Mr|Mrs|Ms|Mx|Prof|Mme|Mlle|Sra|Srta|Dott|Ptl|Sgt|Det|Capt|Insp|Rev)\.?"
-    r"|(?:DR|MR|MRS|MS)\.?(?=  ?(?:[A-Z]\.  ?)?[A-Z]{2})"  # in capitals, before a name in capitals ("MS. Flu" is no name)
+    r"|(?<!(?i:mild) )(?<!(?i:trace) )(?<!(?i:mod) )(?<!(?i:moderate) )(?<!(?i:severe) )"  # "Mod MR. RVSP": a valve, no title
+    r"(?:DR|MR|MRS|MS)\.?(?=  ?(?:[A-Z]\.  ?)?[A-Z]{2})"  # in capitals, before a name in capitals ("MS. Flu" is no name)
     r"|(?:Miss|Frau|Herr|Señora|Señor|Signora|Signor|Pani|Sister|Father|Rabbi|Pastor|Doctor|Madame|Monsieur|Imam"
     r"|Reverend|Deacon|Chaplain|Elder|doctor|mister|missus|Mister|Missus)"
 )
@@ -273,7 +274,7 @@ def _month_later_than_day(days: tuple[int, ...]) -> str:
 _BARE_MONTH_DAY = (
     r"(?<![\w/.:+-])(?:(?:1[0-2]|0?[1-9])/(?:3[01]|2\d|1[1-9]|0?[179])|" + _month_later_than_day((2, 3, 4, 5, 6, 8, 10)) + r")(?![\d/]|\.\d|-\d)"
     r"(?!\s*(?i:nodes?|lymph|cores?|bottles?|sets?|views?|criteria|points?|doses?|sessions?|days?|weeks?|months?|attempts?"
-    r"|trials?|items?|questions?|beats?|hours?|hrs?|minutes?|mins?|times|x|tabs?|tablets?|pills?|caps?|strength|systolic|diastolic|murmur|SEM|pain|of|mg|mcg"
+    r"|trials?|items?|questions?|beats?|hours?|hrs?|minutes?|mins?|times|x|tabs?|tablets?|pills?|caps?|strength|systolic|diastolic|murmur|SEM|pain|of|mg|mcg|wks?"
     r"|ml|units?|positive|negative|ratio|scale|score|vision|OU|OD|OS)\b)"
 )
 _SCORE_BEFORE = r"(?<!GCS )(?<!MoCA )(?<!MMSE )(?<!SLUMS )(?<!score )(?<!scored )(?<!Apgar )(?<!Apgars )(?<!ratio )(?<!vision )(?<!VA )(?<!pain )(?<!Pain )"

@@ -162,6 +162,12 @@ _FACILITY_GENERIC_WORDS = frozenset(
         "Medical", "Clinic", "Hospital", "Pharmacy", "Retail", "Mail-order", "Specialty", "Compounding", "Pediatric",
         "Adult", "Geriatric", "Student", "Employee", "Occupational", "Same-day", "Ambulatory", "Trauma", "Level", "I",
         "II", "III", "IV",
+        # specialties that name a service, not one place ("Fracture Clinic", "Breast Center")
+        "Fracture", "Breast", "Memory", "Orthopedic", "Orthopaedic", "Cardiology", "Oncology", "Neurology", "Urology",
+        "Dermatology", "Rheumatology", "Endocrine", "Endocrinology", "Allergy", "Asthma", "Headache", "Epilepsy",
+        "Stroke", "Lung", "Liver", "Kidney", "Transplant", "Bariatric", "Weight", "Lipid", "Hypertension", "Women's",
+        "Men's", "Maternal", "Fetal", "Prenatal", "Lactation", "Hand", "Foot", "Ankle", "Joint", "Bone", "Balance",
+        "Falls", "Wellness", "Concussion", "Burn", "Ostomy", "Continence", "Voice", "Swallow", "Hearing", "Vision",
     }
     | {w.capitalize() for w in re.findall(r"[a-z]+", _FACILITY_NOUN)}
 )  # fmt: skip

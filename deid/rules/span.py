@@ -121,7 +121,7 @@ _EPONYM_AFTER = re.compile(
     r"|score|scale|classification|criteria|fracture|reflex|catheter|stocking|lift|phenomenon|ulcer|positive|negative"
     r"|node|cyst|hernia|anomaly|deformity|contracture|granuloma|tremor|pump|rings?|components?|procedure|operation|repair"
     r"|approach|technique|pull-through|incision|flap|anastomosis|shunt|stent|dressing|rules?|protocol|regimen|fx|downgoing"
-    r"|upgoing)|Disease|Syndrome|Palsy|Sign|Scale|Score|Criteria|Rules?|Protocol)\b"
+    r"|upgoing|category|class)|Disease|Syndrome|Palsy|Sign|Scale|Score|Criteria|Rules?|Protocol)\b"
 )  # in lower case ("ÇORLU, HINDAL Procedure date:" is a name before a heading)
 _DRUG_STEM = re.compile(
     r"(?i:\w{3,}(?:mab|nib|pril|sartan|olol|statin|azole|cillin|mycin|floxacin|parin|xaban|gliflozin|gliptin|dipine|prazole"
@@ -142,11 +142,12 @@ _NOTATION = re.compile(
     r"(?i:\d{1,3}(?:\.\d)?\s*(?:-|\s)?(?:w|wk|wks|weeks?|d|days?|min|mins|minutes?|h|hrs?|hours?|mo|mos|months?)"
     r"(?:\s+ago)?|\d{1,2}w\d{1,2}d|\d{2}\s[0-6]/7(?:\s*(?:weeks?|wks?))?|\d{1,3}\s*(?:pk|pack)[- ]?(?:yrs?|years?)"
     r"|G\d{1,2}\s?P\d{1,4}|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days(?:,?\s+(?:and\s+)?)?)+|M/?W/?F|T/?Th|TTh"
-    r"|[MSCNPT]?ICU|CVICU|NSICU|PACU|ALF|SNF|LTAC|IRF|\d{1,2}[NSEW](?:-\d{1,4}[A-Z]?)?)"
+    r"|[MSCNPT]?ICU|CVICU|NSICU|PACU|ALF|SNF|LTAC|IRF|\d{1,2}[NSEW](?:-\d{1,4}[A-Z]?)?"
+    r"|\d{1,2}\s?(?:Ortho|Surg|Med|Tele|Onc|Neuro|Cardiac|Peds|Rehab|Med-?Surg|Step-?down)\.?)"
 )
 # CPT and HCPCS codes after their keyword on the line ("CPT: 99215-25, 93000, 36415") are no identifiers.
 _CPT_BEFORE = re.compile(
-    r"(?i:\b(?:CPT|HCPCS|procedure)(?:\s+codes?)?)\s*[:#]?\s*(?:\d{5}(?:-\d{2})?(?:\s*x\s?\d+)?(?:\s*[,;/]\s*|\s+)|\([^)\n]*\)\s*[,;/]?\s*)*$"
+    r"(?i:\b(?:CPT|HCPCS|procedure|billing)(?:\s+codes?)?)(?:\s+(?:for|billed|today|submitted))*\s*[:#]?\s*(?:\d{5}(?:-\d{2})?(?:\s*x\s?\d+)?(?:\s*[,;/]\s*|\s+)|\([^)\n]*\)\s*[,;/]?\s*)*$"
 )
 _CPT_CODE = re.compile(r"\d{5}(?:-\d{2})?")
 # A visual acuity ("20/20 OU") or a grade ("2/6 systolic", "4/5 strength") is no date or identifier.
@@ -340,8 +341,8 @@ def trim_to_rules(text: str, span: Span) -> Span | None:
         start, end = bounds
     if label != "DATE_TIME" and _CPT_CODE.fullmatch(text, start, end) and _CPT_BEFORE.search(text, max(0, start - 120), start):
         return None  # "CPT: 99215-25, 93000": a procedure code
-    if label == "LOCATION" and _EPONYM_AFTER.search(text, start, end):
-        return None  # "Boston Bowel Prep Scale", "Ottawa rules": a scale or a rule named after a place
+    if label == "LOCATION" and (_EPONYM_AFTER.search(text, start, end) or _EPONYM_AFTER.match(text, end)):
+        return None  # "Boston Bowel Prep Scale", "Bethesda category II": a scale or a class named after a place
     if label in ("PERSON", "LOCATION") and _HCPCS.fullmatch(text, start, end):
         return None  # "J3301": a billing code
     if label in ("PERSON", "LOCATION") and names_a_product(text[start:end]):
@@ -378,7 +379,7 @@ def breaks_a_rule(value: str, label: str) -> bool:
         )
     if sum(ch.isalnum() for ch in value) < 2 or _WARD.fullmatch(value):
         return True  # a stray letter or mark; a ward, bay, bed or room
-    if _ICD10.fullmatch(value) or _ACUITY_OR_GRADE.fullmatch(value) or (_INSURER.search(value) and not any(ch.isdigit() for ch in value)):
+    if _ICD10.fullmatch(value.strip(" ,;:.()")) or _ACUITY_OR_GRADE.fullmatch(value) or (_INSURER.search(value) and not any(ch.isdigit() for ch in value)):
         return True  # a diagnosis code; an insurer (only facilities are places)
     if label == "DATE_TIME":
         return not _has_digits(value) and _DATE_WORD.search(value) is None

@@ -545,3 +545,11 @@ CJK_ADDRESSES = [
 @pytest.mark.parametrize(("text", "expected"), CJK_ADDRESSES)
 def test_when_an_address_is_written_in_chinese_japanese_or_korean_then_it_is_a_location(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text, ["LOCATION"]) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mod MR. RVSP 42 mmHg", "Follow up in Fracture Clinic, 3rd floor", "G2P1001 at 28 2/7 wks", "seen in the Breast Center"],
+)
+def test_when_a_valve_a_specialty_clinic_or_a_gestational_age_is_written_then_no_phi_is_found(text: str) -> None:
+    assert found(text) == []

@@ -327,3 +327,17 @@ def test_when_an_identifier_span_starts_or_ends_inside_a_token_then_it_grows_to_
              Span(text.index("339127"), text.index("339127") + 6, "LICENSE_NUMBER"),
              Span(text.index("2/3"), text.index("2/3") + 1, "DATE_TIME")]  # fmt: skip
     assert [text[s.start : s.end] for s in grow_to_tokens(text, spans)] == ["GRP884120", "RN.339127", "2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("PACU then 6 Ortho. WBAT", "6 Ortho.", "LOCATION"),
+        ("Billing codes for today: 99215-25, 93000 (ECG), 36415", "36415", "ACCOUNT_NUMBER"),
+        ("Dx codes: E11.65, I10, Z79.4, N18.32", ", Z79.4", "DATE_TIME"),
+        ("Bethesda category II nodule", "Bethesda", "LOCATION"),
+        ("closed with Prolene", "Prolene", "PERSON"),
+    ],
+)
+def test_when_a_span_is_a_ward_a_code_list_item_a_category_or_a_suture_then_it_is_dropped(text: str, value: str, label: str) -> None:
+    assert _kept(text, value, label) is None
