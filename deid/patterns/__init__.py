@@ -562,6 +562,10 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(r"(?<=[|^])(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?)?(?=[|^\s]|$)"),
     ),
     Detector("hl7_identifier", "ID", re.compile(r"(?<=\|)[A-Z]?\d{4,}(?=\^)")),
+    # HL7 fields by position: the sending and receiving facilities (MSH-4, MSH-6) and the patient's account (PID-18).
+    Detector("hl7_facility", "LOCATION", re.compile(r"(?m)^MSH\|[^|\n]*\|[^|\n]*\|(?P<value>[^|^\n]+)"), VALUE),
+    Detector("hl7_receiving_facility", "LOCATION", re.compile(r"(?m)^MSH(?:\|[^|\n]*){4}\|(?P<value>[^|^\n]+)"), VALUE),
+    Detector("hl7_account", "ACCOUNT_NUMBER", re.compile(r"(?m)^PID(?:\|[^|\n]*){17}\|(?P<value>[A-Z]?\d{4,}[A-Z0-9]*)(?=[|^\n]|$)"), VALUE),
     Detector(
         "hl7_address",
         "LOCATION",
@@ -607,6 +611,14 @@ DETECTORS: tuple[Detector, ...] = (
         ),
         VALUE,
     ),
+    # A month alone in parentheses dates what it follows ("baseline 1.0 (Sept)").
+    Detector(
+        "month_in_parentheses",
+        "DATE_TIME",
+        re.compile(r"(?<=\()(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|January|February|March|April|June|July|August|September|October|November|December)\.?(?=\))"),
+    ),
+    # A month/day range ("admission 10/11-10/15"); "4/5-5/5 strength" stays a grade.
+    Detector("month_day_range", "DATE_TIME", re.compile(rf"(?<![\w/.-]){_MONTH_SLASH_DAY}\s?[-–]\s?{_MONTH_SLASH_DAY}")),
     # A name after the words that introduce it ("first name \"Rusty\"", "goes by Bev", "preferred name: Sam").
     Detector(
         "person_after_name_word",

@@ -213,7 +213,8 @@ _FACILITY_HEAD_AFTER = re.compile(
     r" (?:Dialysis(?: Center| Clinic| Unit)?|Rehabilitation(?: (?:and|&) Nursing)?(?: Center)?"
     r"|Nursing(?: (?:and|&) Rehabilitation)?(?: Home| Center| Facility)?|Primary Care|Urgent Care|Medical Center|Medical Group"
     r"|Health Center|Care Center|Surgery Center|Surgical Center|Cancer Center|Hospital|Clinic|Hospice|Pharmacy"
-    r"|Reservation|Agency|County|Parish|Township)(?![\w'’-])"
+    r"|Reservation|Agency|County|Parish|Township|Block|Sector|Layout|Colony)(?![\w'’-])"
+    r"|,?\s*(?i:apt|apartment|suite|ste|unit|fl|floor|rm|room|bldg|apto|piso|depto|flat)\.?\s*#?\s*[A-Za-z]?\d{1,5}[A-Za-z]?(?![\w-])"
     r"|\s\([A-Z][A-Za-z&]{1,7}\)"  # its abbreviation in parentheses ("Lagos University Teaching Hospital (LUTH)")
 )
 
@@ -227,6 +228,12 @@ _YEAR_IN_WORDS_AFTER = re.compile(
     r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
     r"|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?))(?![\w-])"
 )
+
+
+# A street's unit after it ("1187 Grand Concourse, Apt 4F", "Rua da Bahia, 1148, apto 702"), or the unit's number after
+# a span that ends with the unit's word ("Apt" then "4F").
+_UNIT_WORD_AT_END = re.compile(r"(?i:\b(?:apt|apartment|suite|ste|unit|fl|floor|rm|room|bldg|apto|piso|depto|flat))\.?$")
+_UNIT_NUMBER = re.compile(r"\s*#?\s*[A-Za-z]?\d{1,5}[A-Za-z]?(?![\w-])")
 
 
 def extend_to_rules(text: str, span: Span) -> Span:
@@ -248,7 +255,7 @@ def extend_to_rules(text: str, span: Span) -> Span:
         if year:
             end = year.end()
     elif span.label == "LOCATION":
-        after = _FACILITY_HEAD_AFTER.match(text, end)
+        after = _FACILITY_HEAD_AFTER.match(text, end) or (_UNIT_WORD_AT_END.search(text, start, end) and _UNIT_NUMBER.match(text, end))
         if after:
             end = after.end()
     return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)

@@ -553,3 +553,16 @@ def test_when_an_address_is_written_in_chinese_japanese_or_korean_then_it_is_a_l
 )
 def test_when_a_valve_a_specialty_clinic_or_a_gestational_age_is_written_then_no_phi_is_found(text: str) -> None:
     assert found(text) == []
+
+
+HL7_FIELDS_RANGES_AND_MONTHS = [
+    ("MSH|^~\\&|EPIC|MERCY WEST|LAB|MERCY EAST|20251101", [("LOCATION", "MERCY WEST"), ("LOCATION", "MERCY EAST"), ("DATE_TIME", "20251101")]),
+    ("stay 11/02-11/06, then rehab", [("DATE_TIME", "11/02-11/06")]),
+    ("strength 4/5-5/5 strength", []),
+    ("Cr 2.0 from baseline 0.9 (Aug)", [("DATE_TIME", "Aug")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HL7_FIELDS_RANGES_AND_MONTHS)
+def test_when_hl7_fields_a_day_range_or_a_month_in_parentheses_are_written_then_they_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected

@@ -341,3 +341,18 @@ def test_when_an_identifier_span_starts_or_ends_inside_a_token_then_it_grows_to_
 )
 def test_when_a_span_is_a_ward_a_code_list_item_a_category_or_a_suture_then_it_is_dropped(text: str, value: str, label: str) -> None:
     assert _kept(text, value, label) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "grown"),
+    [
+        ("at 1187 Grand Concourse, Apt 4F, Bronx", "1187 Grand Concourse", "1187 Grand Concourse, Apt 4F"),
+        ("End.: Rua da Bahia, 1148, apto 702, Centro", "Rua da Bahia, 1148", "Rua da Bahia, 1148, apto 702"),
+        ("walk-up Apt 4F, Bronx", "Apt", "Apt 4F"),
+        ("No. 42, 3rd Cross, Jayanagar 4th Block, Bengaluru", "Jayanagar 4th", "Jayanagar 4th Block"),
+    ],
+)
+def test_when_a_street_has_its_unit_after_it_then_the_place_grows_over_it(text: str, value: str, grown: str) -> None:
+    start = text.index(value)
+    span = extend_to_rules(text, Span(start, start + len(value), "LOCATION"))
+    assert text[span.start : span.end] == grown
