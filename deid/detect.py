@@ -61,6 +61,10 @@ class DetectConfig:
     tau: float | None = field(
         default=None, metadata={"help": "echo decoding: open a tag where the model's P(open) >= tau; null: greedy under the constraint"}
     )
+    tau_capital: float | None = field(
+        default=None,
+        metadata={"help": "echo decoding: the threshold instead where a capitalised word, a number or another script starts; null: tau"},
+    )
 
     def answer_cap(self, n_tokens: int, fmt: OutputFormat) -> int:
         """The answer's token cap for an input of ``n_tokens`` in format ``fmt``."""
@@ -78,6 +82,8 @@ class DetectConfig:
             raise ValueError(f"decoding must be one of {DECODINGS}, not {self.decoding!r}")
         if self.tau is not None and not 0.0 <= self.tau <= 1.0:
             raise ValueError(f"tau must be in [0, 1] or null (greedy), not {self.tau}")
+        if self.tau_capital is not None and (self.tau is None or not 0.0 <= self.tau_capital <= 1.0):
+            raise ValueError(f"tau_capital must be in [0, 1] and needs tau, not {self.tau_capital} with tau {self.tau}")
 
 
 class EngineUnavailable(RuntimeError):
@@ -175,7 +181,7 @@ class ModelDetector:
         tok = self.engine.tokenizer
         prompts = [render_prompt(tok, build_prompt(self.entities, p, self.fmt)) for p in pieces]
         caps = [self._cap(len(tok(p, add_special_tokens=False)["input_ids"])) for p in pieces]
-        echo = [Echo(p, self.entities.names, self.config.tau) for p in pieces] if self.echo else None
+        echo = [Echo(p, self.entities.names, self.config.tau, self.config.tau_capital) for p in pieces] if self.echo else None
         return self._generate_halving(prompts, caps, echo)
 
     @property

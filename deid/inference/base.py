@@ -25,6 +25,7 @@ class Echo:
     text: str  # the input text, as given to the prompt builder (neutralised by the constraint)
     labels: tuple[str, ...]  # the tag names allowed
     tau: float | None = None  # open a tag when P(open) >= tau; None: greedy under the constraint
+    tau_capital: float | None = None  # the threshold where a capitalised word or a number starts; None: tau
 
 
 class Engine(Protocol):

@@ -13,7 +13,9 @@ Where a tag may open, the model's probability of opening one (its softmax mass o
 tokens that open a tag, over the mass on all allowed tokens) is the span's confidence. With a
 threshold ``tau`` the decoder opens a tag whenever that probability reaches ``tau`` and copies the
 text otherwise; the label is then the model's most likely one. Without ``tau`` it decodes greedily
-under the constraint.
+under the constraint. ``tau_capital``, when set, is the threshold instead where the text goes on with a capital
+letter, a digit or a letter of another script (after spaces and opening punctuation): most PHI starts there,
+so a lower threshold buys recall where it is likely and leaves lower-case words at ``tau``.
 
 Both engines use :class:`EchoDecoder` (one per sequence) over one :class:`TokenIndex` (one per tokenizer).
 """
@@ -204,12 +206,18 @@ class Allowed:
 class EchoDecoder:
     """The constraint for one sequence: feed it the generated tokens, ask what may come next."""
 
-    def __init__(self, index: TokenIndex, text: str, labels: Sequence[str], tau: float | None = None) -> None:
-        if tau is not None and not 0.0 <= tau <= 1.0:
-            raise ValueError(f"tau must be in [0, 1] or None (greedy), got {tau}")
+    def __init__(
+        self, index: TokenIndex, text: str, labels: Sequence[str], tau: float | None = None, tau_capital: float | None = None
+    ) -> None:
+        for name, value in (("tau", tau), ("tau_capital", tau_capital)):
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1] or None, got {value}")
+        if tau_capital is not None and tau is None:
+            raise ValueError("tau_capital needs tau: it is a second threshold, not a decoding of its own")
         self.index = index
         self.automaton = EchoAutomaton(text, labels)
         self.tau = tau
+        self.tau_capital = tau_capital
         self.configs = self.automaton.start
         self.consumed = 0  # generated tokens fed so far
         self.open_probs: list[float | None] = []  # per generated token: P(open) where the model chose, else None
@@ -251,6 +259,18 @@ class EchoDecoder:
                     stack.append((child, after))
         return Allowed(opening, other)
 
+    def _capital_next(self) -> bool:
+        """Whether the text goes on (after spaces and opening punctuation) with a capital, a digit or a non-ASCII letter."""
+        target = self.automaton.target
+        positions = [c[0] for c in self.configs if c[1] < 0]
+        pos = min(positions) if positions else len(target)
+        while pos < len(target) and target[pos] in b" \t\n\r([\"'#":
+            pos += 1
+        if pos >= len(target):
+            return False
+        b = target[pos]
+        return 0x41 <= b <= 0x5A or 0x30 <= b <= 0x39 or b >= 0xC0
+
     def constrain(self, logits: Any) -> None:
         """Mask one sequence's next-token logits (a 1-D torch tensor) in place to the allowed tokens.
 
@@ -268,7 +288,8 @@ class EchoDecoder:
             probs = torch.softmax(logits.index_select(0, ids).float(), dim=0)
             prob = float(probs[: len(allowed.opening)].sum())
             if self.tau is not None:
-                keep = allowed.opening if prob >= self.tau else allowed.other
+                threshold = self.tau_capital if self.tau_capital is not None and self._capital_next() else self.tau
+                keep = allowed.opening if prob >= threshold else allowed.other
         # Indexed by step: an engine may ask again for the same step (vLLM during a chunked prefill).
         del self.open_probs[self.consumed :]
         self.open_probs.append(prob)

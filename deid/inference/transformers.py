@@ -87,7 +87,7 @@ class TransformersEngine:
     def _decoders(self, echo: list[Echo]) -> list[EchoDecoder]:
         if self._index is None:
             self._index = TokenIndex(self.tokenizer)
-        return [EchoDecoder(self._index, e.text, e.labels, e.tau) for e in echo]
+        return [EchoDecoder(self._index, e.text, e.labels, e.tau, e.tau_capital) for e in echo]
 
 
 class _EchoLogits:

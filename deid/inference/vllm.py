@@ -140,7 +140,7 @@ class VllmEngine:
             key = None
             if echo is not None:
                 key = uuid.uuid4().hex
-                extra = {ECHO_ARG: {"text": echo[i].text, "labels": list(echo[i].labels), "tau": echo[i].tau, "key": key}}
+                extra = {ECHO_ARG: {"text": echo[i].text, "labels": list(echo[i].labels), "tau": echo[i].tau, "tau_capital": echo[i].tau_capital, "key": key}}
             keys.append(key)
             params.append(SamplingParams(temperature=0.0, max_tokens=max(1, min(cap, self.max_model_len - len(ids))), extra_args=extra))
         try:

@@ -33,7 +33,7 @@ class EchoLogitsProcessor(LogitsProcessor):
             if spec is None:
                 self.active.pop(row, None)
                 continue
-            decoder = EchoDecoder(self.index, spec["text"], spec["labels"], spec["tau"])
+            decoder = EchoDecoder(self.index, spec["text"], spec["labels"], spec["tau"], spec.get("tau_capital"))
             # A preempted request comes back with its tokens so far: keep what was recorded for them.
             decoder.open_probs = OPEN_PROBS.setdefault(spec["key"], [])
             self.active[row] = (decoder, output_ids)

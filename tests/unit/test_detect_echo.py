@@ -52,6 +52,12 @@ def test_when_decoding_is_echo_then_each_window_is_sent_with_its_text_labels_and
     assert engine.asked == [[Echo(TEXT, HIPAA.names, 0.3)]]
 
 
+def test_when_tau_capital_is_configured_then_each_window_carries_it() -> None:
+    engine = EchoingEngine((0.9, 0.6))
+    detector(engine, decoding="echo", tau=0.3, tau_capital=0.15).detect([TEXT])
+    assert engine.asked == [[Echo(TEXT, HIPAA.names, 0.3, 0.15)]]
+
+
 def test_when_decoding_is_free_then_no_echo_constraint_is_sent() -> None:
     engine = EchoingEngine(())
     detector(engine).detect([TEXT])
@@ -79,7 +85,7 @@ def test_when_the_factory_builds_a_vllm_engine_then_echo_follows_the_decoding_mo
     assert factory.engine_kwargs() == {"max_num_seqs": 4, "echo": echo}
 
 
-@pytest.mark.parametrize("bad", [{"decoding": "beam"}, {"tau": -0.1}, {"tau": 1.5}])
+@pytest.mark.parametrize("bad", [{"decoding": "beam"}, {"tau": -0.1}, {"tau": 1.5}, {"tau_capital": 0.2}, {"tau": 0.3, "tau_capital": 2.0}])
 def test_when_decoding_settings_are_invalid_then_the_config_refuses_them(bad: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         DetectConfig(**bad)

@@ -159,3 +159,25 @@ def test_when_tagged_ranges_are_read_then_offsets_are_over_the_untagged_echo() -
 def test_when_tau_is_out_of_range_then_it_is_refused(index: TokenIndex) -> None:
     with pytest.raises(ValueError, match="tau"):
         EchoDecoder(index, "x", LABELS, tau=1.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "copy", "opens"),
+    [
+        ("Ann came", "Ann", True),  # a capital: P(open) ~0.27 >= tau_capital 0.2
+        ("ann came", "ann", False),  # lower case: P(open) < tau 0.5
+        ("7 came", "7", True),  # a digit
+    ],
+)
+def test_when_tau_capital_is_set_then_it_is_the_threshold_only_where_a_capital_or_digit_starts(
+    tokenizer: Any, index: TokenIndex, text: str, copy: str, opens: bool
+) -> None:
+    decoder = EchoDecoder(index, text, LABELS, tau=0.5, tau_capital=0.2)
+    logits = _logits_favouring(tokenizer, index, copy, -1.0)
+    decoder.constrain(logits)
+    assert (logits[_ids(tokenizer, "<")[0]] > float("-inf")).item() is opens
+
+
+def test_when_tau_capital_is_given_without_tau_then_it_is_refused(index: TokenIndex) -> None:
+    with pytest.raises(ValueError, match="tau_capital"):
+        EchoDecoder(index, "x", LABELS, tau_capital=0.2)
