@@ -47,10 +47,10 @@ def _city_names() -> frozenset[str]:
 
 
 def cities_after_places(text: str, spans: list[Span]) -> list[Span]:
-    """``spans`` with a LOCATION for each city named by a comma right after a LOCATION (above), where not covered."""
+    """``spans`` with a LOCATION for each city named by a comma right after a place or a name (above), where not covered."""
     found = []
     for span in spans:
-        if span.label != "LOCATION":
+        if span.label not in ("LOCATION", "PERSON"):  # "Clínica La Familia, Brownsville", "Ana Ruiz, Laredo"
             continue
         match = _AFTER_A_PLACE.match(text, span.end)
         if match and match.group(1) in _city_names():

@@ -388,8 +388,8 @@ def breaks_a_rule(value: str, label: str) -> bool:
         return True  # a stray letter or mark; a ward, bay, bed or room
     if _ICD10.fullmatch(value.strip(" ,;:.()")) or _ACUITY_OR_GRADE.fullmatch(value) or (_INSURER.search(value) and not any(ch.isdigit() for ch in value)):
         return True  # a diagnosis code; an insurer (only facilities are places)
-    if label == "DATE_TIME":
-        return not _has_digits(value) and _DATE_WORD.search(value) is None
+    if label == "DATE_TIME":  # a capitalised word may be a place or a name with the wrong label ("Warwick"): kept
+        return not _has_digits(value) and _DATE_WORD.search(value) is None and not re.search(r"[A-Z]", value)
     if label == "LOCATION":
         words = re.findall(r"[\w'’]+", value.lower())
         return value.strip() in _states_and_countries() or (bool(words) and all(w in _DEPARTMENT_WORDS for w in words))

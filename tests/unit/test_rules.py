@@ -356,3 +356,16 @@ def test_when_a_street_has_its_unit_after_it_then_the_place_grows_over_it(text: 
     start = text.index(value)
     span = extend_to_rules(text, Span(start, start + len(value), "LOCATION"))
     assert text[span.start : span.end] == grown
+
+
+def test_when_a_wordless_date_has_a_capitalised_word_then_it_is_kept_as_a_mislabelled_name_or_place() -> None:
+    assert _kept("crash on I-95 near Warwick today", "Warwick", "DATE_TIME") == "Warwick"
+    assert _kept("see on sticker", "on sticker", "DATE_TIME") is None
+
+
+def test_when_a_city_follows_a_name_by_a_comma_then_it_is_a_location_too() -> None:
+    from deid.rules import cities_after_places
+
+    text = "Ana Ruiz, Laredo, called"
+    spans = [Span(0, 8, "PERSON")]
+    assert [text[s.start : s.end] for s in cities_after_places(text, spans)] == ["Ana Ruiz", "Laredo"]
