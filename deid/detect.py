@@ -322,11 +322,12 @@ def complete_spans(text: str, model_spans: Sequence[Span], labels: Sequence[str]
     (pattern union, mention propagation), merged."""
     spans: list[Span] = []
     for span in model_spans:
-        pieces = split_runaway(text, extend_to_rules(text, span))
-        if len(pieces) > 1:
+        grown = extend_to_rules(text, span)
+        pieces = split_runaway(text, grown)
+        if pieces is not None:
             spans.extend(pieces)  # what a runaway span still covers is kept whole: its words may be PHI of another label
             continue
-        trimmed = trim_to_rules(text, pieces[0])
+        trimmed = trim_to_rules(text, grown)
         if trimmed is not None:
             spans.append(trimmed)
     if with_patterns:

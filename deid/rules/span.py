@@ -269,7 +269,7 @@ _RUNAWAY_WORDS = 8
 _SENTENCE_WORDS = 5  # more than five words over a sentence's or a clause's end
 _SENTENCE_END = re.compile(r"[.;:!?]\s")
 _WORD = re.compile(r"\S+")
-_PLAIN_WORD = re.compile(r"[\"'‘“(\[]*([a-z]+(?:['’/-][a-z]+)*)[\"'’”)\].,;:!?]*")
+_PLAIN_WORD = re.compile(r"[\"'‘“(\[«]*([^\W\d_]+(?:['’/-][^\W\d_]+)*)[\"'’”)\].,;:!?»]*")  # letters of any cased script
 
 
 @lru_cache(maxsize=1)
@@ -295,16 +295,19 @@ def _plain(word: str) -> bool:
     if match is None:
         return False
     core = match.group(1)
+    if not core.islower():
+        return False  # a capital, or a script without case (CJK): it may be a name
     return core in _FUNCTION_WORDS or _RELATION_ONLY.fullmatch(core) is not None or core not in _name_and_city_words()
 
 
-def split_runaway(text: str, span: Span) -> list[Span]:
-    """``span`` itself, or, when it runs over more than eight words (more than five over a sentence's end), the
-    runs of its words that are not plain lower-case words (see above), each a span of its label."""
+def split_runaway(text: str, span: Span) -> list[Span] | None:
+    """``None`` when ``span`` is no runaway; else, when it runs over more than eight words (more than five over a
+    sentence's end), the runs of its words that are not plain lower-case words (see above), each a span of its label
+    (the span itself when none is plain). A runaway's pieces are kept as they are, never dropped by a span rule."""
     words = list(_WORD.finditer(text, span.start, span.end))
     runs_over_a_sentence = len(words) > _SENTENCE_WORDS and _SENTENCE_END.search(text, span.start, span.end) is not None
     if len(words) <= _RUNAWAY_WORDS and not runs_over_a_sentence:
-        return [span]
+        return None
     pieces: list[Span] = []
     run: list[re.Match[str]] = []
     for word in [*words, None]:

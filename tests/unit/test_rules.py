@@ -225,7 +225,7 @@ def test_when_a_span_is_short_or_has_no_sentence_end_then_it_is_not_split() -> N
     for value in ("Maria de los Angeles Garcia y Lopez", "Hospital of the University of Pennsylvania"):
         start = text.index(value)
         span = Span(start, start + len(value), "PERSON")
-        assert split_runaway(text, span) == [span]
+        assert split_runaway(text, span) is None
 
 
 @pytest.mark.parametrize(
@@ -369,3 +369,15 @@ def test_when_a_city_follows_a_name_by_a_comma_then_it_is_a_location_too() -> No
     text = "Ana Ruiz, Laredo, called"
     spans = [Span(0, 8, "PERSON")]
     assert [text[s.start : s.end] for s in cities_after_places(text, spans)] == ["Ana Ruiz", "Laredo"]
+
+
+def test_when_a_runaway_span_has_no_plain_word_then_it_is_kept_whole_and_lower_case_cyrillic_words_are_plain() -> None:
+    from deid.rules import split_runaway
+
+    text = "Пациент: Иванова Ольга Петровна, 91 год, адрес: Санкт-Петербург, ул. Марата, д. 12"
+    pieces = split_runaway(text, Span(0, len(text), "PERSON"))
+    assert pieces is not None
+    kept = " ".join(text[p.start : p.end] for p in pieces)
+    assert "Иванова Ольга Петровна" in kept and "Санкт-Петербург" in kept and "адрес" not in kept
+    cjk = "患者 佐藤 花子 様 東京都 新宿区 西新宿 6-7-1 重症 大動脈弁狭窄症"
+    assert split_runaway(cjk, Span(0, len(cjk), "PERSON")) == [Span(0, len(cjk), "PERSON")]
