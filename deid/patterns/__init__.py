@@ -303,7 +303,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "age_keyword",
         "AGE",
-        re.compile(rf"(?i:\bage[ds]?)(?:\s*:\s*|\s+(?:of\s+)?)(?P<{VALUE}>\d{{2,3}})(?![\w.])"),
+        re.compile(rf"(?i:\bage[ds]?)(?:\s*:\s*|\s+(?:of\s+)?)(?P<{VALUE}>\d{{2,3}})(?!\w)(?!\.\d)"),
         VALUE,
         _age_over_89,
     ),
@@ -447,7 +447,7 @@ DETECTORS: tuple[Detector, ...] = (
         "AGE",
         re.compile(
             r"(?i:\b(?:she|he|mom|mother|dad|father|grand(?:ma|pa|mother|father)|wife|husband|aunt|uncle|patient|pt|who))"
-            r"\s+(?:is|was|turned|turns|will\s+be)\s+(?P<value>\d{2,3}(?:\s+(?i:years?|yrs?)(?:\s+old)?(?![\w-]))?)(?![\w%/]|\.\d)"
+            r"(?:\s+(?:is|was|turned|turns|will\s+be)|['’]?s)\s+(?P<value>\d{2,3}(?:\s+(?i:years?|yrs?)(?:\s+old)?(?![\w-]))?)(?![\w%/]|\.\d)"
             r"(?!\s*(?i:%|percent|kg|lbs?|bpm|mmhg|mg|on|over|RA)\b)"
         ),
         VALUE,
@@ -456,7 +456,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "age_other_language",
         "AGE",
-        re.compile(r"(?<![\w.])\d{2,3}(?:\s?(?:岁|歲|歳|세)|\s(?:ans|Jahre|años|anos|anni|jaar)\b)"),
+        re.compile(r"(?<![\w.])\d{2,3}(?:\s?(?:岁|歲|歳|세|ปี)|\s(?:ans|Jahre|años|anos|anni|jaar|год|года|лет|ετών|χρονών|שנים|साल|वर्ष)(?!\w))"),
         validator=_age_over_89,
     ),
     # A title and a capitalised name ("Dr. Okafor", "Pani Zofia Kowalczyk", "Officer Ruiz"), the title included.
@@ -474,7 +474,7 @@ DETECTORS: tuple[Detector, ...] = (
         "DATE_TIME",
         re.compile(
             rf"(?i:\b(?:on|by|before|after|until|till|til|since|from|visiting))\s+(?P<{VALUE}>the\s+(?:(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)|{_ORDINAL_WORD})"
-            rf"(?:\s+of\s+{_MONTH_WORD}(?:,?\s+{_YEAR4})?|(?![\w-])(?!\s+(?:of\s+)?[a-z])))"
+            rf"(?:\s+of\s+{_MONTH_WORD}(?:,?\s+{_YEAR4})?|(?![\w-])(?!\s+(?:of\s+)?(?!(?:so|and|but|or|then|when|because|at|for|if|unless)\b)[a-z])))"
         ),
         VALUE,
     ),
@@ -611,6 +611,42 @@ DETECTORS: tuple[Detector, ...] = (
         ),
         VALUE,
     ),
+    # An age over 89 as a decade ("in his early 90s", "mid-nineties").
+    Detector(
+        "age_decade",
+        "AGE",
+        re.compile(r"(?i:(?:\b(?:early|mid|late)[- ]?|(?<=\bhis )|(?<=\bher )|(?<=\btheir ))(?:90s|90's|nineties|100s)(?![\w']))"),
+    ),
+    # A 24-hour time before what was given or done at it ("which RN gave the 2100 heparin").
+    Detector(
+        "time_before_dose",
+        "DATE_TIME",
+        re.compile(
+            r"(?i:\bthe\s+)(?P<value>(?:[01]\d|2[0-3])[0-5]\d)(?=\s+(?i:dose|doses|heparin|insulin|meds?|medications?|labs?|vitals|vs|dressing"
+            r"|feeding|bolus|antibiotics?|abx|rounds|huddle|appointment|appt|visit|call|check|draw|transfusion|pass)\b)"
+        ),
+        VALUE,
+    ),
+    # A phone extension by itself ("page thoracic resident x43118").
+    Detector("phone_extension_x", "PHONE_NUMBER", re.compile(r"(?<![\w-])x\s?\d{4,5}(?![\w-])")),
+    # A device's serial number as a JSON or log field ("device_sn":"G7-3XK92LQ", serial=...).
+    Detector(
+        "device_serial_field",
+        "DEVICE_ID",
+        re.compile(r"(?i:[\"']?(?:device_?)?(?:sn|serial(?:_?(?:no|number))?)[\"']?\s*[:=]\s*[\"']?)(?P<value>[A-Z0-9][A-Z0-9-]{4,})(?=[\"',;\s}]|$)"),
+        VALUE,
+    ),
+    # Dates in Spanish, Portuguese and French with their weekday and time ("jueves 12 de febrero a las 10:15"),
+    # and in Japanese, Chinese and Korean ("令和8年2月3日", "2026年1月28日", "2026년 1월 28일").
+    Detector(
+        "date_romance_weekday",
+        "DATE_TIME",
+        re.compile(
+            r"(?i:\b(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|segunda|ter[çc]a|quarta|quinta|sexta|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+            r"(?:-feira)?,?\s+\d{1,2}\s+(?:de\s+)?[a-zà-ÿ]+(?:\s+(?:de\s+)?\d{4})?(?:,?\s+(?:a\s+las|às|à|a\s+la)\s+\d{1,2}(?:[:h]\d{2})?)?)"
+        ),
+    ),
+    Detector("date_cjk", "DATE_TIME", re.compile(r"(?:令和|平成|昭和)?\d{1,4}年\d{1,2}月\d{1,2}日|\d{4}년\s?\d{1,2}월\s?\d{1,2}일")),
     # A month alone in parentheses dates what it follows ("baseline 1.0 (Sept)").
     Detector(
         "month_in_parentheses",
@@ -618,13 +654,17 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(r"(?<=\()(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|January|February|March|April|June|July|August|September|October|November|December)\.?(?=\))"),
     ),
     # A month/day range ("admission 10/11-10/15"); "4/5-5/5 strength" stays a grade.
-    Detector("month_day_range", "DATE_TIME", re.compile(rf"(?<![\w/.-]){_MONTH_SLASH_DAY}\s?[-–]\s?{_MONTH_SLASH_DAY}")),
+    Detector(
+        "month_day_range",
+        "DATE_TIME",
+        re.compile(rf"(?<![\w/.-]){_MONTH_SLASH_DAY}\s?[-–]\s?(?:(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])/(?:\d{{4}}|\d{{2}})(?![\d/])|{_MONTH_SLASH_DAY})"),
+    ),
     # A name after the words that introduce it ("first name \"Rusty\"", "goes by Bev", "preferred name: Sam").
     Detector(
         "person_after_name_word",
         "PERSON",
         re.compile(
-            rf"(?i:\b(?:(?:first|last|given|family|middle|preferred|maiden|nick)\s*name|goes\s+by|prefers\s+to\s+be\s+called|a\.?k\.?a\.?))"
+            rf"(?i:\b(?:(?:first|last|given|family|middle|preferred|maiden|nick|legal|birth|real)\s*name|goes\s+by|prefers\s+to\s+be\s+called|a\.?k\.?a\.?))"
             rf"(?:\s*(?:is|was|:|=|-)?)\s*[\"“'‘]?(?P<{VALUE}>(?!{_GENERIC_WORD}\b){_NAME_WORD}(?: (?!{_GENERIC_WORD}\b){_NAME_WORD})?)(?![\w’-])(?!'\w)"
         ),
         VALUE,

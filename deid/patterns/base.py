@@ -58,7 +58,7 @@ _TIME_AFTER_WORD = (
     r"(?i:\b(?:at|@|by|until|till|after|before|around|approx\.?|about|ETA|from|to|between|and|today|tomorrow|tonight"
     r"|yesterday|time|times|draw|drawn|dose|given|arrived|arrival|departed|extubated|intubated|pronounced|sober|paged"
     r"|notified|called|returned|awoke|woke|transferred|ambulated|reassessed|rechecked|til|d/c['’]?d|dc['’]?d|removed"
-    r"|inserted|placed|voided))(?:\s+(?-i:[A-Z]{2,5}))?\s+"
+    r"|inserted|placed|voided|hung|completed|infused|began|ended|finished|checked|tourniquet\s+(?:up|down)|ETA\s+by\s+\w+))(?:\s+(?-i:[A-Z]{2,5}))?\s+"
 )
 # A 24-hour time of four digits; 1900-2059 are also years ("after 2019") and need "h" or "hrs" after them.
 _MILITARY_TIME = (
@@ -73,7 +73,7 @@ _WEEKDAY = (
     r"|(?:Sat|Sun|SAT|SUN)(?=,?\s+(?:\d|at\b|@)))"
 )
 # The part of the day after a weekday belongs to the date ("Sunday night", "Tues am").
-_PART_OF_DAY = r"(?:\s+(?i:morning|afternoon|evening|night|overnight|am|pm|a\.m\.|p\.m\.)(?![\w.]))"
+_PART_OF_DAY = r"(?:\s+(?i:morning|afternoon|evening|night|overnight|am|pm|a\.m\.|p\.m\.)(?!\w)(?!\.\w))"
 # Words after which a month/day without a year is a date ("adm 11/26", "seen on 3/4", "next level 12/3").
 _MONTH_DAY_AFTER = (
     r"(?i:\b(?:on|since|until|till|thru|through|before|after|adm(?:it(?:ted)?|ission)?|admitted|discharged?|d/c'?d?"

@@ -566,3 +566,23 @@ HL7_FIELDS_RANGES_AND_MONTHS = [
 @pytest.mark.parametrize(("text", "expected"), HL7_FIELDS_RANGES_AND_MONTHS)
 def test_when_hl7_fields_a_day_range_or_a_month_in_parentheses_are_written_then_they_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
+
+
+SET6_FORMS = [
+    ("PRBC hung 1420, completed 1605; tourniquet up 1342; ETA by air 1645.", [("DATE_TIME", "1420"), ("DATE_TIME", "1605"), ("DATE_TIME", "1342"), ("DATE_TIME", "1645")]),
+    ("who gave the 2100 heparin? BP down 1000", [("DATE_TIME", "2100")]),
+    ("page the fellow x43118 or x4-7781", [("PHONE_NUMBER", "x43118"), ("PHONE_NUMBER", "4-7781")]),
+    ("inpatient 1/4-1/8/26 then home", [("DATE_TIME", "1/4-1/8/26")]),
+    ("Age: 103. hes 94, sharp; she is in her early 90s", [("AGE", "103"), ("AGE", "94"), ("AGE", "early 90s")]),
+    ("Пациентка, 92 года, живёт одна", [("AGE", "92 года")]),
+    ('{"device_sn":"G7-4KX81PZ","alert":"low"}', [("DEVICE_ID", "G7-4KX81PZ")]),
+    ("texted Sunday night. seen until the 20th so", [("DATE_TIME", "Sunday night"), ("DATE_TIME", "the 20th")]),
+    ("cita el viernes 6 de marzo a las 9:30 en", [("DATE_TIME", "viernes 6 de marzo a las 9:30")]),
+    ("紹介状 令和7年11月3日; 2025년 3월 4일", [("DATE_TIME", "令和7年11月3日"), ("DATE_TIME", "2025년 3월 4일")]),
+    ("calls himself Bo (legal name Robert Lane).", [("PERSON", "Robert Lane")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SET6_FORMS)
+def test_when_times_ages_dates_and_ids_take_set_6s_forms_then_they_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
