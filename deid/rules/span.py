@@ -133,13 +133,13 @@ _INSURER = re.compile(
     r"|Molina\s+Healthcare|WellCare|Highmark|Oscar\s+Health|Tricare|TRICARE|MassHealth|Medi-Cal)\b"
 )
 _ICD10 = re.compile(
-    r"[A-TV-Z]\d{2}(?:\.\d{1,4}[A-Z]?)?(?:,\s*[A-TV-Z]\d{2}(?:\.\d{1,4}[A-Z]?)?)*(?:\s+[a-z][a-z0-9 ,'-]*)?"
+    r"[A-TV-Z]\d{2}(?:\.[0-9A-Z]{1,4})?(?:,\s*[A-TV-Z]\d{2}(?:\.[0-9A-Z]{1,4})?)*(?:\s+[a-z][a-z0-9 ,'-]*)?"
 )  # "E11.9 type 2 diabetes", "I10, E78"
 # Clinical notation that is no date, name or identifier: a duration or a gestational age ("3 wks ago", "42 min",
 # "37w2d", "28 2/7 weeks"), pack-years, gravida/para ("G2P1001"), a weekday that recurs ("Tuesdays and Fridays",
 # "MWF"), a unit of the hospital ("MICU", "3W", "7N-712B").
 _NOTATION = re.compile(
-    r"(?i:\d{1,3}(?:\.\d)?\s*(?:-|\s)?(?:w|wk|wks|weeks?|d|days?|min|mins|minutes?|h|hrs?|hours?|mo|mos|months?)"
+    r"(?i:\d{1,3}(?:\.\d)?(?:\s?[-–]\s?\d{1,3})?\s*(?:-|\s)?(?:w|wk|wks|weeks?|d|days?|min|mins|minutes?|h|hrs?|hours?|mo|mos|months?)"
     r"(?:\s+ago)?|\d{1,2}w\d{1,2}d|\d{2}\s[0-6]/7(?:\s*(?:weeks?|wks?))?|\d{1,3}\s*(?:pk|pack)[- ]?(?:yrs?|years?)"
     r"|G\d{1,2}\s?P\d{1,4}|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days(?:,?\s+(?:and\s+)?)?)+|M/?W/?F|T/?Th|TTh"
     r"|[MSCNPT]?ICU|CVICU|NSICU|PACU|ALF|SNF|LTAC|IRF|\d{1,2}[NSEW](?:-\d{1,4}[A-Z]?)?"
@@ -149,13 +149,16 @@ _NOTATION = re.compile(
 _CPT_BEFORE = re.compile(
     r"(?i:\b(?:CPT|HCPCS|procedure|billing)(?:\s+codes?)?)(?:\s+(?:for|billed|today|submitted))*\s*[:#]?\s*(?:\d{5}(?:-\d{2})?(?:\s*x\s?\d+)?(?:\s*[,;/]\s*|\s+)|\([^)\n]*\)\s*[,;/]?\s*)*$"
 )
-_CPT_CODE = re.compile(r"\d{5}(?:-\d{2})?")
+_CPT_CODE = re.compile(r"\d{5}(?:-\d{2})?|[A-V]\d{4}")
 # A visual acuity ("20/20 OU") or a grade ("2/6 systolic", "4/5 strength") is no date or identifier.
 _ACUITY_OR_GRADE = re.compile(
     r"20/\d{2,3}(?:\s+O[UDS])?\.?|\d{1,2}/(?:[2-6]|10)\s+(?i:systolic|diastolic|holosystolic|murmur|SEM|strength|power"
     r"|pain|reflex(?:es)?)\b.*"
 )
 _HCPCS = re.compile(r"[A-V]\d{4}")
+_COUNT_BEFORE = re.compile(r"(?i:\b(?:day|days|POD|HD|week|wk|cycle|dose|trial|session|visit|round|attempt|step|grade|stage|level|no\.?)\s*#?\s*)$")
+# A score after a one-word "name": a decimal, or a fraction no date can be (numerator over 12 or denominator over 31).
+_SCORE_AFTER = re.compile(r"\s+(?:\d{1,2}\.\d(?![\d.-])|(?:1[3-9]|[2-9]\d|\d{3})/\d{1,3}(?![\d/])|\d{1,2}/(?:3[2-9]|[4-9]\d|\d{3})(?![\d/]))")
 _NUMBER_ALONE = re.compile(r"\d{1,3}(?:st|nd|rd|th)?")
 _ADDRESS_GOES_ON = re.compile(r",?\s*[A-Z0-9]")
 
@@ -353,6 +356,10 @@ def trim_to_rules(text: str, span: Span) -> Span | None:
         return None  # "CPT: 99215-25, 93000": a procedure code
     if label == "LOCATION" and (_EPONYM_AFTER.search(text, start, end) or _EPONYM_AFTER.match(text, end)):
         return None  # "Boston Bowel Prep Scale", "Bethesda category II": a scale or a class named after a place
+    if label == "DATE_TIME" and _COUNT_BEFORE.search(text, max(0, start - 12), start) and re.fullmatch(r"\d{1,2}", text[start:end]):
+        return None  # "NICU day 21", "POD 3": a count, no date
+    if label == "PERSON" and " " not in text[start:end].strip() and _SCORE_AFTER.match(text, end):
+        return None  # "Wells 1.5", "Berg 41/56", "Tinetti 19/28": a scale and its score
     if label in ("PERSON", "LOCATION") and _HCPCS.fullmatch(text, start, end):
         return None  # "J3301": a billing code
     if label in ("PERSON", "LOCATION") and names_a_product(text[start:end]):
@@ -385,6 +392,7 @@ def breaks_a_rule(value: str, label: str) -> bool:
             or _DRUG_STEM.search(value) is not None
             or _INSURER.search(value) is not None
             or "+" in value  # "GBS+": a result, no name
+            or _WARD.fullmatch(value.strip()) is not None  # "Bed"
             or _ICD10.fullmatch(value) is not None
         )
     if sum(ch.isalnum() for ch in value) < 2 or _WARD.fullmatch(value):

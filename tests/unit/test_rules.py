@@ -381,3 +381,25 @@ def test_when_a_runaway_span_has_no_plain_word_then_it_is_kept_whole_and_lower_c
     assert "Иванова Ольга Петровна" in kept and "Санкт-Петербург" in kept and "адрес" not in kept
     cjk = "患者 佐藤 花子 様 東京都 新宿区 西新宿 6-7-1 重症 大動脈弁狭窄症"
     assert split_runaway(cjk, Span(0, len(cjk), "PERSON")) == [Span(0, len(cjk), "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label", "kept"),
+    [
+        ("MDM: Wells 1.5, PERC positive", "Wells", "PERSON", None),
+        ("Berg 41/56. Tinetti 19/28.", "Tinetti", "PERSON", None),
+        ("seen by Dr. Moreau 12/3.", "Dr. Moreau", "PERSON", "Dr. Moreau"),  # a date after a name, not a score
+        ("Ruth Adler 415.555.0134", "Ruth Adler", "PERSON", "Ruth Adler"),
+        ("NICU day 21: CGA 32+4", "21", "DATE_TIME", None),
+        ("policy U59204418 02 active", "02", "DATE_TIME", "02"),  # a mislabelled piece of an identifier stays covered
+        ("Dx G20.A1, I10", "G20.A1", "PERSON", None),
+        ("ROP exam due at 31-32 wk: stage 1", "31-32 wk", "DATE_TIME", None),
+        ("HCPCS G0121 if criteria met", "G0121", "HEALTH_PLAN_NUMBER", None),
+        ("S: Bed 6 desatting", "Bed", "PERSON", None),
+        ("PTSD clinic: PCL-5 44", "PCL-5", "LOCATION", None),
+    ],
+)
+def test_when_a_span_is_a_scale_with_its_score_a_count_a_code_or_a_bed_then_it_is_dropped(
+    text: str, value: str, label: str, kept: str | None
+) -> None:
+    assert _kept(text, value, label) == kept
