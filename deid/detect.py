@@ -28,7 +28,15 @@ from deid.parse import ParseResult, parse_json, parse_tagged
 from deid.patterns import detect_patterns
 from deid.propagate import propagate_mentions
 from deid.prompt import OutputFormat, build_prompt, render_prompt
-from deid.rules import cities_after_places, extend_to_rules, grow_to_tokens, join_pieces, split_runaway, trim_to_rules
+from deid.rules import (
+    cities_after_places,
+    extend_to_rules,
+    grow_to_tokens,
+    join_pieces,
+    names_in_two_scripts,
+    split_runaway,
+    trim_to_rules,
+)
 from deid.spans import Span, unite_overlapping
 from deid.windows import Window, split_windows
 
@@ -334,4 +342,4 @@ def complete_spans(text: str, model_spans: Sequence[Span], labels: Sequence[str]
         spans.extend(detect_patterns(text, labels))
     if config.propagate:
         spans = propagate_mentions(text, spans)
-    return join_pieces(text, grow_to_tokens(text, cities_after_places(text, unite_overlapping(spans))))
+    return join_pieces(text, grow_to_tokens(text, names_in_two_scripts(text, cities_after_places(text, unite_overlapping(spans)))))

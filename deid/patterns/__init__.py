@@ -647,6 +647,18 @@ DETECTORS: tuple[Detector, ...] = (
         ),
     ),
     Detector("date_cjk", "DATE_TIME", re.compile(r"(?:令和|平成|昭和)?\d{1,4}年\d{1,2}月\d{1,2}日|\d{4}년\s?\d{1,2}월\s?\d{1,2}일")),
+    # A postal code after its keyword abroad ("C.P. 44160", "CEP 30160-011", "PIN 560011", "PLZ 10115").
+    Detector(
+        "postcode_after_keyword",
+        "LOCATION",
+        re.compile(r"(?:\bC\.\s?P\.|\b(?:CP|CEP|PIN|PLZ|Pincode|Postleitzahl|(?i:postal\s+code|post\s?code|zip(?:\s+code)?)))\s*[:#]?\s*(?P<value>\d{4,6}(?:-\d{3,4})?)(?![\w-])"),
+        VALUE,
+    ),
+    # Thai and Hebrew addresses by their words (road, subdistrict, district, province; street) and a Thai name by its
+    # title ("นายสมชาย ใจดี"): the model reads these scripts poorly.
+    Detector("address_thai", "LOCATION", re.compile(r"(?:\d{1,4}(?:/\d{1,4})?\s+)?(?:ถนน|ซอย|แขวง|เขต|ตำบล|อำเภอ|จังหวัด)[\u0e00-\u0e7f]+|กรุงเทพ(?:มหานคร|ฯ)")),
+    Detector("person_thai", "PERSON", re.compile(r"(?:นางสาว|นาย|นาง)[\u0e00-\u0e7f]+(?:\s[\u0e00-\u0e7f]+)?")),
+    Detector("address_hebrew", "LOCATION", re.compile(r"(?:רחוב|רח'|שדרות)\s+[\u0590-\u05ff]+(?:\s[\u0590-\u05ff]+)?(?:\s\d{1,4})?")),
     # A month alone in parentheses dates what it follows ("baseline 1.0 (Sept)").
     Detector(
         "month_in_parentheses",

@@ -94,3 +94,28 @@ def _merge_touching(spans: list[Span]) -> list[Span]:
         else:
             merged.append(span)
     return merged
+
+
+# A name written twice, in two scripts, one in parentheses ("佐藤 花子 様（Hanako Sato）", "רחל כהן (Rachel Cohen)"):
+# where one is a PERSON, so is the other.
+_LATIN_NAME_IN_PARENTHESES = re.compile(r"\s?(?:様|さん|씨|님|先生|氏)?\s?[（(]([A-Z][\w'’-]+(?:[ -][A-Za-z][\w'’-]+){0,3})[)）]")
+_OTHER_SCRIPT_NAME_BEFORE = re.compile(r"((?:[^\W\dA-Za-z_][^\W\d_]*[ ]?){1,4}?)\s?(?:様|さん|씨|님)?\s?[（(]$")
+
+
+def names_in_two_scripts(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` with the other script's form of each PERSON written in parentheses next to it (above)."""
+    found = []
+    for span in spans:
+        if span.label != "PERSON":
+            continue
+        after = _LATIN_NAME_IN_PARENTHESES.match(text, span.end)
+        if after and not re.search(r"[A-Za-z]", text[span.start : span.end]):  # not "Dr. Lee (Cardiology)"
+            found.append(Span(after.start(1), after.end(1), "PERSON"))
+        if span.start > 0 and text[span.start - 1] in "(（":
+            before = _OTHER_SCRIPT_NAME_BEFORE.search(text, max(0, span.start - 40), span.start)
+            if before and before.group(1).strip():
+                start = before.start(1)
+                found.append(Span(start, start + len(before.group(1).rstrip()), "PERSON"))
+    covered = {k for s in spans for k in range(s.start, s.end)}
+    extra = [f for f in found if not any(k in covered for k in range(f.start, f.end))]
+    return sorted([*spans, *extra]) if extra else spans

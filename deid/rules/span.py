@@ -172,6 +172,12 @@ _DOSE_OR_COUNT = re.compile(
 
 
 @lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """Given names in lower case (deid/data/given_names.txt, Faker's tables)."""
+    return frozenset(_PRODUCT_NAMES_FILE.with_name("given_names.txt").read_text(encoding="utf-8").lower().split())
+
+
+@lru_cache(maxsize=1)
 def _product_names() -> frozenset[str]:
     """Product and company names in lower case (deid/data/product_names.txt), less those that are given names."""
     given_file = _PRODUCT_NAMES_FILE.with_name("given_names.txt")
@@ -212,6 +218,13 @@ def _without_small_numbers(text: str, start: int, end: int) -> tuple[int, int] |
 # noun after its name ("DaVita Germantown Dialysis", "Crow Reservation") and its abbreviation in parentheses.
 _INITIALS_BEFORE = re.compile(r"(?:^|(?<=[\s(]))(?:[A-Z]\. ?){1,2}$")
 _INITIAL_AFTER = re.compile(r" [A-Z]\.(?![\w.])|, [A-Z](?=\s|$|[|,;)])|\s{1,2}[A-Z](?=\s{2,}|[ \t]*(?:\n|$))")
+_LOWER_INITIAL_AFTER = re.compile(r" [a-z]\.(?![\w.])")  # "sandra r."
+# A given name alone goes on over the family name after it ("Daughter Magdalena Wiśniewska"), not over a word that
+# starts a sentence or names a day, a month or a facility.
+_SURNAME_AFTER = re.compile(
+    r" (?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|The|And|But|Called|Said|Will|Has|Was|Is)[a-z]*\b)"
+    r"[A-Z][a-zà-ÿąćęłńóśźżčřšžěůő'’-]{2,}(?![\w'’.-])"
+)
 _FACILITY_HEAD_AFTER = re.compile(
     r" (?:Dialysis(?: Center| Clinic| Unit)?|Rehabilitation(?: (?:and|&) Nursing)?(?: Center)?"
     r"|Nursing(?: (?:and|&) Rehabilitation)?(?: Home| Center| Facility)?|Primary Care|Urgent Care|Medical Center|Medical Group"
@@ -250,7 +263,11 @@ def extend_to_rules(text: str, span: Span) -> Span:
             more = _CAPITALS_AFTER.match(text, end)
             if more:
                 end = more.end()
-        after = _INITIAL_AFTER.match(text, end)
+        if re.fullmatch(r"[A-Z][a-zà-ÿ'’-]+", text[start:end]) and text[start:end].lower() in _given_names():
+            surname = _SURNAME_AFTER.match(text, end)
+            if surname and surname.group().strip().lower() not in _DEPARTMENT_WORDS:
+                end = surname.end()
+        after = _INITIAL_AFTER.match(text, end) or (text[start:end].islower() and _LOWER_INITIAL_AFTER.match(text, end))
         if after:
             end = after.end()
     elif span.label == "DATE_TIME":

@@ -586,3 +586,15 @@ SET6_FORMS = [
 @pytest.mark.parametrize(("text", "expected"), SET6_FORMS)
 def test_when_times_ages_dates_and_ids_take_set_6s_forms_then_they_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
+
+
+ABROAD = [
+    ("Guadalajara, Jal., C.P. 44160; CEP 30160-011; PLZ 10115", [("LOCATION", "44160"), ("LOCATION", "30160-011"), ("LOCATION", "10115")]),
+    ("ผู้ป่วย: นางสาวมาลี ศรีสุข ที่อยู่ 45 ถนนพหลโยธิน เขตจตุจักร กรุงเทพฯ", [("PERSON", "นางสาวมาลี ศรีสุข"), ("LOCATION", "45 ถนนพหลโยธิน"), ("LOCATION", "เขตจตุจักร"), ("LOCATION", "กรุงเทพฯ")]),
+    ("כתובת: רחוב ויצמן 12, תל אביב", [("LOCATION", "רחוב ויצמן 12")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ABROAD)
+def test_when_postcodes_thai_and_hebrew_addresses_and_thai_names_are_written_then_they_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text, ["LOCATION", "PERSON"]) == expected

@@ -403,3 +403,40 @@ def test_when_a_span_is_a_scale_with_its_score_a_count_a_code_or_a_bed_then_it_i
     text: str, value: str, label: str, kept: str | None
 ) -> None:
     assert _kept(text, value, label) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "other"),
+    [
+        ("患者：佐藤 花子 様（Hanako Sato）、82歳", "佐藤 花子", "Hanako Sato"),
+        ("מטופלת: רחל כהן (Rachel Cohen), רחוב", "Rachel Cohen", "רחל כהן"),
+        ("환자: 김민준 (Kim Min-jun), 58세", "김민준", "Kim Min-jun"),
+    ],
+)
+def test_when_a_name_is_written_in_two_scripts_then_both_are_persons(text: str, name: str, other: str) -> None:
+    from deid.rules import names_in_two_scripts
+
+    start = text.index(name)
+    found = names_in_two_scripts(text, [Span(start, start + len(name), "PERSON")])
+    assert other in [text[s.start : s.end] for s in found]
+
+
+def test_when_a_latin_name_has_a_department_in_parentheses_then_it_is_no_second_name() -> None:
+    from deid.rules import names_in_two_scripts
+
+    text = "seen by Dr. Lee (Cardiology) today"
+    assert names_in_two_scripts(text, [Span(8, 15, "PERSON")]) == [Span(8, 15, "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "grown"),
+    [
+        ("Daughter Magdalena Wiśniewska will bring", "Magdalena", "Magdalena Wiśniewska"),
+        ("its me sandra r. my sugars", "sandra", "sandra r."),
+        ("Maria Called back", "Maria", "Maria"),
+    ],
+)
+def test_when_a_given_name_has_its_family_name_or_initial_after_it_then_the_name_grows(text: str, value: str, grown: str) -> None:
+    start = text.index(value)
+    span = extend_to_rules(text, Span(start, start + len(value), "PERSON"))
+    assert text[span.start : span.end] == grown
