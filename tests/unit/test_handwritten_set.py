@@ -25,6 +25,8 @@ SOURCE5 = ROOT / "data" / "eval" / "handwritten5.tagged.txt"
 JSONL5 = ROOT / "data" / "eval" / "handwritten5.jsonl"
 SOURCE6 = ROOT / "data" / "eval" / "handwritten6.tagged.txt"
 JSONL6 = ROOT / "data" / "eval" / "handwritten6.jsonl"
+SOURCE7 = ROOT / "data" / "eval" / "handwritten7.tagged.txt"
+JSONL7 = ROOT / "data" / "eval" / "handwritten7.jsonl"
 SETS = [
     pytest.param(SOURCE, JSONL, id="set1"),
     pytest.param(SOURCE2, JSONL2, id="set2"),
@@ -32,6 +34,7 @@ SETS = [
     pytest.param(SOURCE4, JSONL4, id="set4"),
     pytest.param(SOURCE5, JSONL5, id="set5"),
     pytest.param(SOURCE6, JSONL6, id="set6"),
+    pytest.param(SOURCE7, JSONL7, id="set7"),
 ]
 LABELS = set(load_entity_set("hipaa").names)
 
