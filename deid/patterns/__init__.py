@@ -100,6 +100,11 @@ from deid.spans import Span, keep_whole_in_order
 
 # --- the registry ----------------------------------------------------------------------------
 
+# "eleven hundred dollars": a number said in words, no age.
+_NOT_AFTER_A_NUMBER_WORD = "".join(
+    f"(?<!{w} )" for w in "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+)
+
 DETECTORS: tuple[Detector, ...] = (
     Detector("ssn", "US_SSN", re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"), validator=_valid_ssn),
     # After its keyword an SSN is PHI whatever its digits (987-65-4321 is the classic fake): no validator.
@@ -297,7 +302,10 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "age_phrase",
         "AGE",
-        re.compile(r"(?<![\w.])\d{2,3}(?:[- ]?(?i:years?|yrs?|y)[- ]?(?i:old)|\s?(?i:yo|y/o|y\.o\.)(?!\w))"),
+        re.compile(
+            r"(?<![\w.])\d{2,3}(?:[- ]?(?i:years?|yrs?|y)[- ]?(?i:old)|\s?(?i:yo|y/o|y\.o\.)(?!\w)"
+            r"|\s(?i:yrs?|years?)(?=[,;)]|\.(?!\d)|\s+(?:of\s+age|and|with|w/)\b))"  # "Pt 90 yrs, first admission"
+        ),
         validator=_age_over_89,
     ),
     Detector(
@@ -314,7 +322,8 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(
             r"(?:(?<![^\n.:;])\s*|(?<=[.:;(] )|\b(?:a|an|is|pt|Pt|patient|Patient|HPI:?|History:?)\s+)"
             r"(?P<value>\d{2,3})(?:[FM]|\s?(?:yo|y/o)\s?[FM])"
-            r"(?=\s+(?:with|w/|presents?|presenting|here|who|s/p|h/o|hx|PMH|admitted|c/o|complaining|brought|seen)\b)"
+            r"(?=\s+(?:with|w/|presents?|presenting|here|who|s/p|h/o|hx|PMH|admitted|c/o|complaining|brought|seen|sent|transferred|found"
+            r"|from|arrives|arriving|BIBA|BIBEMS|bib)\b)"
         ),
         VALUE,
         _age_over_89,
@@ -328,13 +337,13 @@ DETECTORS: tuple[Detector, ...] = (
         "DATE_TIME",
         re.compile(
             rf"(?<![\w:./-])(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?{_AM_PM})?"
-            rf"|\d{{1,2}}:[0-5]\d\s?{_AM_PM}|(?:1[0-2]|0?[1-9])\s?{_AM_PM})(?![\w:])"
+            rf"|\d{{1,2}}:[0-5]\d\s?{_AM_PM}|(?:1[0-2]|0?[1-9])\s?{_AM_PM})(?!\w)(?!:\d)"
         ),
     ),
     Detector(
         "time_after_word",
         "DATE_TIME",
-        re.compile(rf"{_TIME_AFTER_WORD}(?P<{VALUE}>\d{{1,2}}:[0-5]\d(?:[ap](?![\w'’])|\s?{_AM_PM})?|(?:1[0-2]|[1-9])[ap](?![\w'’.]))(?![\w:])"),
+        re.compile(rf"{_TIME_AFTER_WORD}(?P<{VALUE}>\d{{1,2}}:[0-5]\d(?:[ap](?![\w'’])|\s?{_AM_PM})?|(?:1[0-2]|[1-9])(?:[ap]|ish)(?![\w'’])(?!\.\w))(?![\w:])"),
         VALUE,
     ),
     # A 24-hour time after "~" ("transport ~1530", "ETA by air ~2130"); not a year ("~2019"), a dose or a volume.
@@ -596,7 +605,8 @@ DETECTORS: tuple[Detector, ...] = (
             r"|Valentine['’]?s|St\.? Patrick['’]?s|New Year['’]?s|Boxing|Canada|Victoria|Australia|Anzac|Bastille|Remembrance"
             r"|Martin Luther King(?:,? Jr\.?)?|MLK)\s+Day|New Year['’]?s\s+Eve|Christmas(?:\s+(?:Eve|Day|morning|night))?"
             r"|Thanksgiving(?:\s+Day)?|Easter(?:\s+(?:Sunday|Monday))?|Good\s+Friday|Halloween|Juneteenth|Fourth\s+of\s+July"
-            r"|Yom\s+Kippur|Rosh\s+Hashanah)(?![\w'’-])"
+            r"|Yom\s+Kippur|Rosh\s+Hashanah"
+            r"|(?i:x-?mas(?:\s+(?:eve|day))?|christmas\s+eve|new\s+year['’]?s\s+eve|thanksgiving|valentines?\s+day|halloween))(?![\w'’-])"
         ),
     ),
     # A month alone that dates an event, after its preposition ("in January", "since March", "early August"):
@@ -659,6 +669,24 @@ DETECTORS: tuple[Detector, ...] = (
     Detector("address_thai", "LOCATION", re.compile(r"(?:\d{1,4}(?:/\d{1,4})?\s+)?(?:ถนน|ซอย|แขวง|เขต|ตำบล|อำเภอ|จังหวัด)[\u0e00-\u0e7f]+|กรุงเทพ(?:มหานคร|ฯ)")),
     Detector("person_thai", "PERSON", re.compile(r"(?:นางสาว|นาย|นาง)[\u0e00-\u0e7f]+(?:\s[\u0e00-\u0e7f]+)?")),
     Detector("address_hebrew", "LOCATION", re.compile(r"(?:רחוב|רח'|שדרות)\s+[\u0590-\u05ff]+(?:\s[\u0590-\u05ff]+)?(?:\s\d{1,4})?")),
+    # A date said in words ("October third, nineteen fifty-five") and an age over 89 in words on its own ("ninety-four by
+    # the DOB", "(ninety-three)"), not a count ("ninety minutes", "ninety-day supply").
+    Detector(
+        "date_in_words",
+        "DATE_TIME",
+        re.compile(
+            rf"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+{_ORDINAL_WORD}"
+            rf"(?:,?\s+(?i:nineteen|twenty)[\s-]+(?:{_NUMBER_WORD})(?:[\s-]{_NUMBER_WORD})?)?"
+        ),
+    ),
+    Detector(
+        "age_in_words_alone",
+        "AGE",
+        re.compile(
+            rf"(?<![\w-]){_NOT_AFTER_A_NUMBER_WORD}{_AGE_WORDS}(?![\w-])(?!\s*[- ](?i:days?|minutes?|mins?|seconds?|percent|%|mg|ml|units?|lbs?|pounds|kg|degrees?|bpm|beats|dollars|bucks|thousand"
+            rf"|mmhg|cc|hours?|weeks?|months?|times|feet|ft|meters?|pills?|tabs?|tablets?)\b)"
+        ),
+    ),
     # A month alone in parentheses dates what it follows ("baseline 1.0 (Sept)").
     Detector(
         "month_in_parentheses",
@@ -698,7 +726,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "dob_in_words",
         "DATE_TIME",
-        re.compile(rf"(?i:\b(?:date\s+of\s+birth|d\.?o\.?b\.?|born\s+on|birthday\s+is)\s+(?:is\s+)?)(?P<{VALUE}>{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD}){{1,6}})(?![\w-])"),
+        re.compile(rf"(?i:\b(?:date\s+of\s+birth|d\.?o\.?b\.?|born\s+on|birthday\s+is)\s+(?:is\s+)?)(?P<{VALUE}>{_NUMBER_WORD}(?:,?[- ]{_NUMBER_WORD}){{1,6}})(?![\w-])"),
         VALUE,
     ),
     Detector("age_sex_after_initial", "AGE", re.compile(r"(?:(?<=[A-Z]{2}, [A-Z] )|(?<=[A-Z]{2}, [A-Z]\. ))(?P<value>\d{2,3}) ?[MF](?![\w])"), VALUE, _age_over_89),

@@ -58,7 +58,7 @@ _TIME_AFTER_WORD = (
     r"(?i:\b(?:at|@|by|until|till|after|before|around|approx\.?|about|ETA|from|to|between|and|today|tomorrow|tonight"
     r"|yesterday|time|times|draw|drawn|dose|given|arrived|arrival|departed|extubated|intubated|pronounced|sober|paged"
     r"|notified|called|returned|awoke|woke|transferred|ambulated|reassessed|rechecked|til|d/c['’]?d|dc['’]?d|removed"
-    r"|inserted|placed|voided|hung|completed|infused|began|ended|finished|checked|tourniquet\s+(?:up|down)|ETA\s+by\s+\w+))(?:\s+(?-i:[A-Z]{2,5}))?\s+"
+    r"|inserted|placed|voided|hung|completed|infused|began|ended|finished|checked|tourniquet\s+(?:up|down)|ETA\s+by\s+\w+|since))(?:\s+(?-i:[A-Z]{2,5}))?\s+"
 )
 # A 24-hour time of four digits; 1900-2059 are also years ("after 2019") and need "h" or "hrs" after them.
 _MILITARY_TIME = (
@@ -78,7 +78,7 @@ _PART_OF_DAY = r"(?:\s+(?i:morning|afternoon|evening|night|overnight|am|pm|a\.m\
 _MONTH_DAY_AFTER = (
     r"(?i:\b(?:on|since|until|till|thru|through|before|after|adm(?:it(?:ted)?|ission)?|admitted|discharged?|d/c'?d?"
     r"|seen|visit|appt|appointment|surgery|s/p|issued|re-?issued|dated|DOS|due|started|stopped|held|drawn|level"
-    r"|last|next|scheduled|returned|effective|expires?|exp\.?|week\s+of|wk\s+of))\s*"
+    r"|last|next|scheduled|returned|effective|expires?|exp\.?|week\s+of|wk\s+of|collected|obtained|resulted))\s*"
 )
 # A month/day without a year: the month first, as US notes write it; not a fraction of a dose nor a score.
 _MONTH_SLASH_DAY = (

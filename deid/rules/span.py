@@ -246,6 +246,14 @@ _YEAR_IN_WORDS_AFTER = re.compile(
 )
 
 
+# A date's "the" ("the 28th"), its time zone ("7:15 a.m. CT"); a place's "Port of", "PO Box" before it, a hospital
+# acronym's campus after it ("UCSF Mission Bay").
+_THE_BEFORE = re.compile(r"(?i:\bthe\s+)$")
+_ZONE_AFTER = re.compile(r" (?:[ECMP][SD]?T|UTC|GMT)\b")
+_PLACE_WORDS_BEFORE = re.compile(r"(?:\bPort\s+of|\bP\.?\s?O\.?\s+Box)\s+$")
+_CAMPUS_AFTER = re.compile(r"(?: (?!(?:The|And|Or|To|For|On|In|At|Is|Was|Transfer|Hospital|Clinic)\b)[A-Z][a-z]+){1,2}(?![\w'’-])")
+
+
 # A street's unit after it ("1187 Grand Concourse, Apt 4F", "Rua da Bahia, 1148, apto 702"), or the unit's number after
 # a span that ends with the unit's word ("Apt" then "4F").
 _UNIT_WORD_AT_END = re.compile(r"(?i:\b(?:apt|apartment|suite|ste|unit|fl|floor|rm|room|bldg|apto|piso|depto|flat))\.?$")
@@ -271,13 +279,25 @@ def extend_to_rules(text: str, span: Span) -> Span:
         if after:
             end = after.end()
     elif span.label == "DATE_TIME":
-        year = _YEAR_IN_WORDS_AFTER.match(text, end)
+        year = _YEAR_IN_WORDS_AFTER.match(text, end) or _ZONE_AFTER.match(text, end)
         if year:
             end = year.end()
+        the = _THE_BEFORE.search(text, max(0, start - 4), start)
+        if the and re.match(r"\d{1,2}(?:st|nd|rd|th)\b", text[start:end]):
+            start = the.start()
     elif span.label == "LOCATION":
         after = _FACILITY_HEAD_AFTER.match(text, end) or (_UNIT_WORD_AT_END.search(text, start, end) and _UNIT_NUMBER.match(text, end))
         if after:
             end = after.end()
+        if re.match(r"(?:St|Mt|Saint)\b", text[start:end]) and re.match(r"['’]s\b", text[end : end + 3]):
+            end += 2  # "St. Vincent's": a name that is a possessive is tagged whole
+        before = _PLACE_WORDS_BEFORE.search(text, max(0, start - 12), start)
+        if before:
+            start = before.start()
+        if re.fullmatch(r"[A-Z]{2,6}", text[start:end]):
+            campus = _CAMPUS_AFTER.match(text, end)
+            if campus:
+                end = campus.end()
     return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
 
 

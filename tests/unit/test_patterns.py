@@ -598,3 +598,18 @@ ABROAD = [
 @pytest.mark.parametrize(("text", "expected"), ABROAD)
 def test_when_postcodes_thai_and_hebrew_addresses_and_thai_names_are_written_then_they_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text, ["LOCATION", "PERSON"]) == expected
+
+
+SET7_FORMS = [
+    ("called to OR 7 at 11:22: frozen; gets in around 7ish. since 1500, rate up", [("DATE_TIME", "11:22"), ("DATE_TIME", "7ish"), ("DATE_TIME", "1500")]),
+    ("fell on xmas eve; seen after thanksgiving", [("DATE_TIME", "xmas eve"), ("DATE_TIME", "thanksgiving")]),
+    ('Caller: "October third, nineteen fifty-five." and date of birth five, nineteen, forty-two,', [("DATE_TIME", "October third, nineteen fifty-five"), ("DATE_TIME", "five, nineteen, forty-two")]),
+    ("schoolteacher, ninety-four by the DOB; Pt (ninety-three); ninety-day supply; eleven hundred dollars", [("AGE", "ninety-four"), ("AGE", "ninety-three")]),
+    ("HPI: 92M sent from the ALF. Pt 90 yrs, first admission", [("AGE", "92"), ("AGE", "90 yrs")]),
+    ("Collected 1/8, ETA 10-14 d.", [("DATE_TIME", "1/8")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SET7_FORMS)
+def test_when_times_holidays_dates_and_ages_take_set_7s_forms_then_they_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected

@@ -440,3 +440,23 @@ def test_when_a_given_name_has_its_family_name_or_initial_after_it_then_the_name
     start = text.index(value)
     span = extend_to_rules(text, Span(start, start + len(value), "PERSON"))
     assert text[span.start : span.end] == grown
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label", "grown"),
+    [
+        ("wait for the 28th? —lupe", "28th", "DATE_TIME", "the 28th"),
+        ("Next visit Feb 2 at 7:15 a.m. CT.", "Feb 2 at 7:15 a.m.", "DATE_TIME", "Feb 2 at 7:15 a.m. CT"),
+        ("admitted to St. Vincent's today", "St. Vincent", "LOCATION", "St. Vincent's"),
+        ("worked at the Port of Long Beach for", "Long Beach", "LOCATION", "Port of Long Beach"),
+        ("mail to PO Box 74092 Cleveland", "74092", "LOCATION", "PO Box 74092"),
+        ("seen at UCSF Mission Bay on", "UCSF", "LOCATION", "UCSF Mission Bay"),
+        ("the UCSF Transfer Center", "UCSF", "LOCATION", "UCSF"),
+    ],
+)
+def test_when_a_date_or_a_place_has_its_article_zone_possessive_box_or_campus_beside_it_then_it_grows(
+    text: str, value: str, label: str, grown: str
+) -> None:
+    start = text.index(value)
+    span = extend_to_rules(text, Span(start, start + len(value), label))
+    assert text[span.start : span.end] == grown
