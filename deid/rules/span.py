@@ -65,7 +65,7 @@ _AGE_PHRASE = re.compile(r"(?:the\s+|a\s+)?(\d{2,3}(?:[- ]?(?i:years?|yrs?|y)[- 
 _STOPWORDS = frozenset({"the", "a", "an", "of", "in", "at", "on", "to", "and", "or", "name", "pt", "patient", "pls", "thx"})
 # A date has a digit, or names a month, a weekday or a holiday ("on sticker" is not one).
 _DATE_WORD = re.compile(
-    rf"(?i:{_MONTH_OR_WEEKDAY}|christmas|thanksgiving|easter"
+    rf"(?i:{_MONTH_OR_WEEKDAY}|christmas|x-?mas|thanksgiving|easter"
     r"|new\s+year|halloween|hanukkah|ramadan|diwali|eid|independence|memorial|labor|labour|veterans|valentine|mother|father"
     r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|twentieth|thirtieth)"
 )
@@ -438,6 +438,8 @@ def breaks_a_rule(value: str, label: str) -> bool:
         return True  # a diagnosis code; an insurer (only facilities are places)
     if label == "DATE_TIME":  # a capitalised word may be a place or a name with the wrong label ("Warwick"): kept
         return not _has_digits(value) and _DATE_WORD.search(value) is None and not re.search(r"[A-Z]", value)
+    if label == "LOCATION" and value.strip() in ("North", "South", "East", "West", "north", "south", "east", "west"):
+        return True  # "6 West": a direction alone is a wing of the hospital, no place
     if label == "LOCATION":
         words = re.findall(r"[\w'’]+", value.lower())
         return value.strip() in _states_and_countries() or (bool(words) and all(w in _DEPARTMENT_WORDS for w in words))

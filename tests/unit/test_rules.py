@@ -460,3 +460,19 @@ def test_when_a_date_or_a_place_has_its_article_zone_possessive_box_or_campus_be
     start = text.index(value)
     span = extend_to_rules(text, Span(start, start + len(value), label))
     assert text[span.start : span.end] == grown
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("K > 6.0 on 6 West", "West", "LOCATION"),
+        ("XR: Weber B distal fibula fx", "Weber B", "PERSON"),
+    ],
+)
+def test_when_a_span_is_a_wing_or_a_fracture_class_then_it_is_dropped(text: str, value: str, label: str) -> None:
+    assert _kept(text, value, label) is None
+
+
+def test_when_a_short_number_has_an_identifier_label_then_it_stays_covered_as_it_may_be_an_age_or_a_time() -> None:
+    assert _kept("my mom (97) is home", "97", "ID") == "97"  # the model's label may be wrong; the value is still PHI
+    assert _kept("report given at 1900. Pt sleeping", "1900", "ID") == "1900"
