@@ -27,6 +27,8 @@ SOURCE6 = ROOT / "data" / "eval" / "handwritten6.tagged.txt"
 JSONL6 = ROOT / "data" / "eval" / "handwritten6.jsonl"
 SOURCE7 = ROOT / "data" / "eval" / "handwritten7.tagged.txt"
 JSONL7 = ROOT / "data" / "eval" / "handwritten7.jsonl"
+SOURCE8 = ROOT / "data" / "eval" / "handwritten8.tagged.txt"
+JSONL8 = ROOT / "data" / "eval" / "handwritten8.jsonl"
 SETS = [
     pytest.param(SOURCE, JSONL, id="set1"),
     pytest.param(SOURCE2, JSONL2, id="set2"),
@@ -35,6 +37,7 @@ SETS = [
     pytest.param(SOURCE5, JSONL5, id="set5"),
     pytest.param(SOURCE6, JSONL6, id="set6"),
     pytest.param(SOURCE7, JSONL7, id="set7"),
+    pytest.param(SOURCE8, JSONL8, id="set8"),
 ]
 LABELS = set(load_entity_set("hipaa").names)
 
