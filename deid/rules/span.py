@@ -149,13 +149,14 @@ _NOTATION = re.compile(
 _CPT_BEFORE = re.compile(
     r"(?i:\b(?:CPT|HCPCS|procedure|billing)(?:\s+codes?)?)(?:\s+(?:for|billed|today|submitted))*\s*[:#]?\s*(?:\d{5}(?:-\d{2})?(?:\s*x\s?\d+)?(?:\s*[,;/]\s*|\s+)|\([^)\n]*\)\s*[,;/]?\s*)*$"
 )
-_CPT_CODE = re.compile(r"\d{5}(?:-\d{2})?|[A-V]\d{4}")
+_HCPCS_SHAPE = r"[A-V]\d{4}"  # a HCPCS level II code ("J3301", "G0121")
+_CPT_CODE = re.compile(rf"\d{{5}}(?:-\d{{2}})?|{_HCPCS_SHAPE}")
 # A visual acuity ("20/20 OU") or a grade ("2/6 systolic", "4/5 strength") is no date or identifier.
 _ACUITY_OR_GRADE = re.compile(
     r"20/\d{2,3}(?:\s+O[UDS])?\.?|\d{1,2}/(?:[2-6]|10)\s+(?i:systolic|diastolic|holosystolic|murmur|SEM|strength|power"
     r"|pain|reflex(?:es)?)\b.*"
 )
-_HCPCS = re.compile(r"[A-V]\d{4}")
+_HCPCS = re.compile(_HCPCS_SHAPE)
 _COUNT_BEFORE = re.compile(r"(?i:\b(?:day|days|POD|HD|week|wk|cycle|dose|trial|session|visit|round|attempt|step|grade|stage|level|no\.?)\s*#?\s*)$")
 # A score after a one-word "name": a decimal, or a fraction no date can be (numerator over 12 or denominator over 31).
 _SCORE_AFTER = re.compile(r"\s+(?:\d{1,2}\.\d(?![\d.-])|(?:1[3-9]|[2-9]\d|\d{3})/\d{1,3}(?![\d/])|\d{1,2}/(?:3[2-9]|[4-9]\d|\d{3})(?![\d/]))")
@@ -216,6 +217,8 @@ def _without_small_numbers(text: str, start: int, end: int) -> tuple[int, int] |
 # What the model leaves out at a name's or a place's edge and the rules put in: initials before a name ("R. Feldman"),
 # a trailing initial ("Okeke, Chinonso P.", "WASHINGTON, D", "HOLLOWAY ,  JUDITH  A" on a form); a facility's head
 # noun after its name ("DaVita Germantown Dialysis", "Crow Reservation") and its abbreviation in parentheses.
+# The words of a street address's unit, in the languages the sets use.
+_UNIT_WORDS = "apt|apartment|suite|ste|unit|fl|floor|rm|room|bldg|apto|piso|depto|flat"
 _INITIALS_BEFORE = re.compile(r"(?:^|(?<=[\s(]))(?:[A-Z]\. ?){1,2}$")
 _INITIAL_AFTER = re.compile(r" [A-Z]\.(?![\w.])|, [A-Z](?=\s|$|[|,;)])|\s{1,2}[A-Z](?=\s{2,}|[ \t]*(?:\n|$))")
 _LOWER_INITIAL_AFTER = re.compile(r" [a-z]\.(?![\w.])")  # "sandra r."
@@ -230,7 +233,7 @@ _FACILITY_HEAD_AFTER = re.compile(
     r"|Nursing(?: (?:and|&) Rehabilitation)?(?: Home| Center| Facility)?|Primary Care|Urgent Care|Medical Center|Medical Group"
     r"|Health Center|Care Center|Surgery Center|Surgical Center|Cancer Center|Hospital|Clinic|Hospice|Pharmacy"
     r"|Reservation|Agency|County|Parish|Township|Block|Sector|Layout|Colony)(?![\w'’-])"
-    r"|,?\s*(?i:apt|apartment|suite|ste|unit|fl|floor|rm|room|bldg|apto|piso|depto|flat)\.?\s*#?\s*[A-Za-z]?\d{1,5}[A-Za-z]?(?![\w-])"
+    rf"|,?\s*(?i:{_UNIT_WORDS})\.?\s*#?\s*[A-Za-z]?\d{{1,5}}[A-Za-z]?(?![\w-])"
     r"|\s\([A-Z][A-Za-z&]{1,7}\)"  # its abbreviation in parentheses ("Lagos University Teaching Hospital (LUTH)")
 )
 
@@ -256,7 +259,7 @@ _CAMPUS_AFTER = re.compile(r"(?: (?!(?:The|And|Or|To|For|On|In|At|Is|Was|Transfe
 
 # A street's unit after it ("1187 Grand Concourse, Apt 4F", "Rua da Bahia, 1148, apto 702"), or the unit's number after
 # a span that ends with the unit's word ("Apt" then "4F").
-_UNIT_WORD_AT_END = re.compile(r"(?i:\b(?:apt|apartment|suite|ste|unit|fl|floor|rm|room|bldg|apto|piso|depto|flat))\.?$")
+_UNIT_WORD_AT_END = re.compile(rf"(?i:\b(?:{_UNIT_WORDS}))\.?$")
 _UNIT_NUMBER = re.compile(r"\s*#?\s*[A-Za-z]?\d{1,5}[A-Za-z]?(?![\w-])")
 
 
