@@ -342,4 +342,7 @@ def complete_spans(text: str, model_spans: Sequence[Span], labels: Sequence[str]
         spans.extend(detect_patterns(text, labels))
     if config.propagate:
         spans = propagate_mentions(text, spans)
-    return join_pieces(text, grow_to_tokens(text, names_in_two_scripts(text, cities_after_places(text, unite_overlapping(spans)))))
+    spans = unite_overlapping(spans)
+    for rule in (cities_after_places, names_in_two_scripts, grow_to_tokens, join_pieces):
+        spans = rule(text, spans)
+    return spans

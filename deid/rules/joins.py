@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import lru_cache
 
 from deid.rules.span import _DIGITS_REQUIRED
-from deid.spans import Span
+from deid.spans import Span, unite_overlapping
 
 
 # One value the model and the patterns found in two pieces is one span (conf/entities/hipaa.yaml: a date with its
@@ -39,24 +38,25 @@ def join_pieces(text: str, spans: list[Span]) -> list[Span]:
 _AFTER_A_PLACE = re.compile(r",\s+([A-Z][a-zà-ÿ'’.-]+(?:[ -][A-Z][a-zà-ÿ'’.-]+){0,2})(?=[,.;:)]|\s|$)")
 
 
-@lru_cache(maxsize=1)
-def _city_names() -> frozenset[str]:
-    from deid.places import us_cities, world_cities
-
-    return frozenset(c.name for c, _ in us_cities()) | frozenset(name for name, _, _ in world_cities())
-
-
 def cities_after_places(text: str, spans: list[Span]) -> list[Span]:
     """``spans`` with a LOCATION for each city named by a comma right after a place or a name (above), where not covered."""
+    from deid.places import city_names
+
     found = []
     for span in spans:
         if span.label not in ("LOCATION", "PERSON"):  # "Clínica La Familia, Brownsville", "Ana Ruiz, Laredo"
             continue
         match = _AFTER_A_PLACE.match(text, span.end)
-        if match and match.group(1) in _city_names():
+        if match and match.group(1) in city_names():
             found.append(Span(match.start(1), match.end(1), "LOCATION"))
-    covered = {k for s in spans for k in range(s.start, s.end)}
-    extra = [f for f in found if not any(k in covered for k in range(f.start, f.end))]
+    return _with_uncovered(spans, found)
+
+
+def _with_uncovered(spans: list[Span], found: list[Span]) -> list[Span]:
+    """Sorted, disjoint ``spans`` and those of ``found`` that overlap none of them."""
+    if not found:
+        return spans
+    extra = [f for f in found if not any(s.start < f.end and f.start < s.end for s in spans)]
     return sorted([*spans, *extra]) if extra else spans
 
 
@@ -83,17 +83,7 @@ def grow_to_tokens(text: str, spans: list[Span]) -> list[Span]:
             while end < len(text) and _token_char(text, end) and _token_char(text, end - 1):
                 end += 1
         grown.append(span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end))
-    return grown if grown == spans else _merge_touching(grown)
-
-
-def _merge_touching(spans: list[Span]) -> list[Span]:
-    merged: list[Span] = []
-    for span in sorted(spans):
-        if merged and span.start < merged[-1].end:
-            merged[-1] = replace(merged[-1], end=max(merged[-1].end, span.end))
-        else:
-            merged.append(span)
-    return merged
+    return grown if grown == spans else unite_overlapping(grown)
 
 
 # A name written twice, in two scripts, one in parentheses ("佐藤 花子 様（Hanako Sato）", "רחל כהן (Rachel Cohen)"):
@@ -116,6 +106,4 @@ def names_in_two_scripts(text: str, spans: list[Span]) -> list[Span]:
             if before and before.group(1).strip():
                 start = before.start(1)
                 found.append(Span(start, start + len(before.group(1).rstrip()), "PERSON"))
-    covered = {k for s in spans for k in range(s.start, s.end)}
-    extra = [f for f in found if not any(k in covered for k in range(f.start, f.end))]
-    return sorted([*spans, *extra]) if extra else spans
+    return _with_uncovered(spans, found)

@@ -174,17 +174,17 @@ _DOSE_OR_COUNT = re.compile(
 
 @lru_cache(maxsize=1)
 def _given_names() -> frozenset[str]:
-    """Given names in lower case (deid/data/given_names.txt, Faker's tables)."""
-    return frozenset(_PRODUCT_NAMES_FILE.with_name("given_names.txt").read_text(encoding="utf-8").lower().split())
+    """Given names in lower case (``deid.patterns.names.given_names``, Faker's tables)."""
+    from deid.patterns.names import given_names  # here, not at the top: deid.patterns imports these rules
+
+    return frozenset(name.lower() for name in given_names())
 
 
 @lru_cache(maxsize=1)
 def _product_names() -> frozenset[str]:
     """Product and company names in lower case (deid/data/product_names.txt), less those that are given names."""
-    given_file = _PRODUCT_NAMES_FILE.with_name("given_names.txt")
-    given = {line.strip().lower() for line in given_file.read_text(encoding="utf-8").splitlines()}
     names = (line.split("#", 1)[0].strip().lower() for line in _PRODUCT_NAMES_FILE.read_text(encoding="utf-8").splitlines())
-    return frozenset(name for name in names if name and name not in given)
+    return frozenset(name for name in names if name and name not in _given_names())
 
 
 def names_a_product(value: str) -> bool:
@@ -318,11 +318,9 @@ _PLAIN_WORD = re.compile(r"[\"'‘“(\[«]*([^\W\d_]+(?:['’/-][^\W\d_]+)*)[\"
 @lru_cache(maxsize=1)
 def _name_and_city_words() -> frozenset[str]:
     """Lower-case given names and words of US and world city names: a runaway span keeps them covered."""
-    from deid.places import us_cities, world_cities
+    from deid.places import city_names
 
-    given = _PRODUCT_NAMES_FILE.with_name("given_names.txt").read_text(encoding="utf-8").lower().split()
-    cities = [c.name for c, _ in us_cities()] + [name for name, _, _ in world_cities()]
-    return frozenset(given) | frozenset(w for name in cities for w in re.findall(r"[a-zà-ÿ'’-]+", name.lower()))
+    return _given_names() | frozenset(w for name in city_names() for w in re.findall(r"[a-zà-ÿ'’-]+", name.lower()))
 
 
 # Function words and relation words are plain even where a city or a given name has them ("of", "the", "son").
