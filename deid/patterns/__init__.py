@@ -33,6 +33,9 @@ from deid.patterns.base import (
     _AT_TIME,
     _DIGITS_SPOKEN,
     _DIGITS_IN_WORDS,
+    _DIGITS_MIXED,
+    _spoken_phone,
+    _spoken_ssn,
     _PHONE_OCR,
     _PHONE_SPACED,
     _mostly_digits,
@@ -123,7 +126,7 @@ DETECTORS: tuple[Detector, ...] = (
         "US_SSN",
         re.compile(
             rf"(?i:\b(?:SSN|social(?:\s+security)?(?:\s+{_NO})?)\s+(?:ending(?:\s+in)?|last\s+(?:4|four)(?:\s+digits)?)"
-            rf"|\blast\s+(?:4|four)(?:\s+digits)?\s+of\s+(?:the\s+)?(?:SSN|social(?:\s+security)?(?:\s+{_NO})?))"
+            rf"|\blast\s+(?:4|four)(?:\s+digits)?\s+(?:(?:of|on)\s+(?:the\s+|his\s+|her\s+)?)?(?:SSN|social(?:\s+security)?(?:\s+{_NO})?))"
             rf"(?:\s*(?:is|:|-|=))?\s*(?P<{VALUE}>\d{{4}})(?![\w-])"
         ),
         VALUE,
@@ -155,6 +158,21 @@ DETECTORS: tuple[Detector, ...] = (
     Detector("phone_spaced", "PHONE_NUMBER", re.compile(_PHONE_SPACED)),
     Detector("digits_spoken", "PHONE_NUMBER", re.compile(_DIGITS_SPOKEN)),
     Detector("digits_spoken_in_words", "PHONE_NUMBER", re.compile(_DIGITS_IN_WORDS)),
+    # A number read out in digits and words mixed, after a word that introduces a phone number or an SSN.
+    Detector(
+        "phone_read_out",
+        "PHONE_NUMBER",
+        re.compile(rf"(?i:\b(?:call(?:ed)?(?:\s+me)?(?:\s+back)?(?:\s+at)?|phone|cell|mobile|number|text(?:\s+me)?(?:\s+at)?|reach(?:\s+me)?\s+at))[^\w\n]{{0,3}}(?:is\s+)?(?P<{VALUE}>{_DIGITS_MIXED})"),
+        VALUE,
+        _spoken_phone,
+    ),
+    Detector(
+        "ssn_read_out",
+        "US_SSN",
+        re.compile(rf"(?i:\b(?:SSN|social(?:\s+security)?(?:'s|\s+{_NO})?))[^\w\n]{{0,3}}(?:is\s+)?(?P<{VALUE}>{_DIGITS_MIXED})"),
+        VALUE,
+        _spoken_ssn,
+    ),
     # A mobile number in Japan or Korea ("090-1234-5678", "010-1234-5678").
     Detector("phone_jp_kr_mobile", "PHONE_NUMBER", re.compile(r"(?<![\w+-])0[1-9]0-\d{3,4}-\d{4}(?![\w-])")),
     # A hospital-internal extension after a word that dials it ("page 4-6621", "call x4-7721").
@@ -181,6 +199,16 @@ DETECTORS: tuple[Detector, ...] = (
     Detector("phone_intl", "PHONE_NUMBER", re.compile(_PHONE_INTL), validator=_valid_phone_intl),
     Detector(
         "email", "EMAIL_ADDRESS", re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+    ),
+    # An address written out against harvesters ("kit.wren at proton dot me", "j.doe[at]mail[dot]com").
+    Detector(
+        "email_spelled",
+        "EMAIL_ADDRESS",
+        re.compile(
+            r"(?<![\w.%+-])[A-Za-z0-9._%+-]+(?:\s*[\[(]at[\])]\s*|\s+at\s+)[A-Za-z0-9-]+"
+            r"(?:(?:\s*[\[(]dot[\])]\s*|\s+dot\s+)[A-Za-z0-9-]+)*(?:\s*[\[(]dot[\])]\s*|\s+dot\s+)"
+            r"(?:com|org|net|edu|gov|io|me|us|co|uk|de|fr|ca|in|mx|info)\b"
+        ),
     ),
     Detector("url", "URL", re.compile(r"(?i:\b(?:https?://|www\.))[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")),
     # A host name without a scheme (imgur.com/a/x, mychart.example.org): lower-case labels, a common top-level domain.

@@ -290,6 +290,32 @@ _DIGITS_SPOKEN = r"(?<![\w.-])(?<!\d )(?<!\d, )\d(?:,? \d){9,10}(?!,? \d)(?![\w.
 # Ten or eleven digits said in words, commas between groups allowed ("five two oh five five five zero one nine three").
 _DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 _DIGITS_IN_WORDS = rf"(?i:\b{_DIGIT_WORD}(?:,?\s+{_DIGIT_WORD}){{9,10}}\b)"
+# Digits and digit words mixed, as a caller reads a number out ("304 five five five 0 one 7 7", "four four one, two
+# eight, six six zero nine"): at least one word among digit groups; the detector's validator counts the digits.
+_DIGIT_TOKEN = rf"(?:\d{{1,4}}|{_DIGIT_WORD})"
+_DIGITS_MIXED = (
+    rf"(?i:(?<![\w.-]){_DIGIT_TOKEN}(?:(?:,\s*|\s+-\s+|\s+|-){_DIGIT_TOKEN}){{2,12}}(?![\w-]))"
+)
+
+
+def _digit_count(value: str) -> int:
+    """Digits in ``value``, a digit word counting as one ("oh" as zero)."""
+    words = re.findall(r"(?i)\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", value)
+    return sum(ch.isdigit() for ch in value) + len(words)
+
+
+def _has_digit_word(value: str) -> bool:
+    return re.search(rf"(?i)\b{_DIGIT_WORD}\b", value) is not None
+
+
+def _spoken_phone(value: str) -> bool:
+    """A number read out after a phone keyword: digit words among its groups, 7 to 11 digits."""
+    return _has_digit_word(value) and 7 <= _digit_count(value) <= 11
+
+
+def _spoken_ssn(value: str) -> bool:
+    """An SSN read out after its keyword: digit words among its groups, nine digits."""
+    return _has_digit_word(value) and _digit_count(value) == 9
 
 
 def _mostly_digits(value: str) -> bool:

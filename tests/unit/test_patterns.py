@@ -613,3 +613,30 @@ SET7_FORMS = [
 @pytest.mark.parametrize(("text", "expected"), SET7_FORMS)
 def test_when_times_holidays_dates_and_ages_take_set_7s_forms_then_they_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
+
+
+READ_OUT = [
+    ("pls call me back at 412 six six two 0 nine 3 1 thx", [("PHONE_NUMBER", "412 six six two 0 nine 3 1")]),
+    ("her cell is seven one eight, five five five, 0 1 9 2.", [("PHONE_NUMBER", "seven one eight, five five five, 0 1 9 2")]),
+    ("his social is five one two, seven seven, oh three four one and DOB", [("US_SSN", "five one two, seven seven, oh three four one")]),
+    ("reach me: dana_p at yahoo dot com or j.rivas[at]mail[dot]org", [("EMAIL_ADDRESS", "dana_p at yahoo dot com"), ("EMAIL_ADDRESS", "j.rivas[at]mail[dot]org")]),
+    ("identity confirmed with last four SSN 2290 and address", [("US_SSN", "2290")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), READ_OUT)
+def test_when_a_number_or_address_is_read_out_in_words_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "take two 5 mg tablets at 8 and one at 9",
+        "number two of three attempts; call back in one to two days",
+        "social worker saw him at four, plan in two weeks",
+        "looked at the site at home today",
+    ],
+)
+def test_when_counts_are_said_in_words_without_a_number_read_out_then_nothing_is_detected(text: str) -> None:
+    assert found(text, ["PHONE_NUMBER", "US_SSN", "EMAIL_ADDRESS"]) == []
