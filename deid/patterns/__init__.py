@@ -34,6 +34,7 @@ from deid.patterns.base import (
     _DIGITS_SPOKEN,
     _DIGITS_IN_WORDS,
     _DIGITS_MIXED,
+    _LAST_FOUR,
     _spoken_phone,
     _spoken_ssn,
     _PHONE_OCR,
@@ -126,8 +127,8 @@ DETECTORS: tuple[Detector, ...] = (
         "US_SSN",
         re.compile(
             rf"(?i:\b(?:SSN|social(?:\s+security)?(?:\s+{_NO})?)\s+(?:ending(?:\s+in)?|last\s+(?:4|four)(?:\s+digits)?)"
-            rf"|\blast\s+(?:4|four)(?:\s+digits)?\s+(?:(?:of|on)\s+(?:the\s+|his\s+|her\s+)?)?(?:SSN|social(?:\s+security)?(?:\s+{_NO})?))"
-            rf"(?:\s*(?:is|:|-|=))?\s*(?P<{VALUE}>\d{{4}})(?![\w-])"
+            rf"|\blast\s+(?:4|four)(?:\s+digits)?\s+(?:(?:of|on)\s+(?:the\s+|his\s+|her\s+|my\s+|your\s+)?)?(?:SSN|social(?:\s+security)?(?:\s+{_NO})?))"
+            rf"(?:\s*(?:is|:|-|=))?\s*(?P<{VALUE}>{_LAST_FOUR})(?![\w-])"
         ),
         VALUE,
     ),
@@ -175,11 +176,14 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     # A mobile number in Japan or Korea ("090-1234-5678", "010-1234-5678").
     Detector("phone_jp_kr_mobile", "PHONE_NUMBER", re.compile(r"(?<![\w+-])0[1-9]0-\d{3,4}-\d{4}(?![\w-])")),
-    # A hospital-internal extension after a word that dials it ("page 4-6621", "call x4-7721").
+    # A hospital-internal extension after a word that dials it or an "x" ("page 4-6621", "page me 2-6631", "x4-7721": the x is inside).
     Detector(
         "phone_extension_internal",
         "PHONE_NUMBER",
-        re.compile(rf"(?i:\b(?:call(?:ed)?|page[ds]?|paging|pager|beeper|ext\.?|extension|dial(?:ed)?|at|x))\s*(?P<{VALUE}>\d-\d{{4}})(?![\w-])"),
+        re.compile(
+            rf"(?:(?i:\b(?:call(?:ed)?|page[ds]?|paging|pager|beeper|ext\.?|extension|dial(?:ed)?|at)(?:\s+me)?(?:\s+at)?)\s*|(?<![\w-])(?=x))"
+            rf"(?P<{VALUE}>x?\d-\d{{4}})(?![\w-])"
+        ),
         VALUE,
     ),
     Detector(

@@ -117,13 +117,13 @@ _PHONE_US = (
 # After a keyword ("Phone:", "fax", "call her at") any digits of the right shape are a number:
 # 555-0100, 123-456-7890 and 000-000-0000 are all over real notes and test corpora.
 _PHONE_US_ANY = (
-    r"(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?\d{3}[ .-]?\d{4}|\d{3}(?P<sep>[ .-])\d{3}(?P=sep)\d{4}|\d{10}|\d{3}[ .-]\d{4}(?![ .-]\d))"
+    r"(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?\d{3}[ .-]?\d{4}|\d{3}(?P<sep>[ .\-–])\d{3}(?P=sep)\d{4}|\d{10}|\d{3}[ .-]\d{4}(?![ .-]\d))"
     + _EXTENSION
 )
 # A country code and 1-5 groups (German subscriber numbers run to 8 digits: +49 30 12345678).
-_PHONE_INTL = r"(?<![\w+])\+[2-9]\d{0,2}(?:[ .-]\(?\d{1,8}\)?){1,5}(?!\w)(?!-\d)"
+_PHONE_INTL = r"(?<![A-Za-z0-9_+])\+[2-9]\d{0,2}(?:[ .-]\(?\d{1,8}\)?){1,5}(?!\w)(?!-\d)"
 # After a phone keyword, a number grouped as national numbers abroad are (55 5555 1234, 020 7946 0958).
-_PHONE_GROUPED = r"(?<![\w+])\(?\d{2,5}\)?(?:[ .-]\d{2,5}){1,4}(?!\w)(?![-/.]\d)"
+_PHONE_GROUPED = r"(?<![\w+])\(?\d{2,5}\)?(?:[ .-]\d{2,6}){1,4}(?!\w)(?![-/.]\d)"
 
 # An identifier after a keyword: letters, digits and inner hyphens, at least 4 long, with a digit.
 # Digits in groups count as one value ("DL 28 441 907", "member 2953 41872 1").
@@ -135,6 +135,7 @@ _NO = r"(?:no\b\.?|number|#)"  # "no.", "number" or "#" after a keyword
 _PHONE_KEYWORDS = (
     r"phone|ph|tel(?:ephone)?|cell(?:ular)?|mobile|mob|pager|beeper|contact|call(?:ed)?|callback|text(?:ed)?"
     r"|reach(?:ed)?|home|work|office|daytime|evening|landline|dial(?:ed)?|number"
+    r"|sđt|sdt|đt|handy|tél(?:éphone)?|telefon[oe]?|celular|m[oó]vil|portable"
 )
 _TLDS = "com|org|net|edu|gov|mil|io|us|info|health|app|co\\.uk|nhs\\.uk|ca|de|fr|in|mx"
 _PLAN_PREFIXES = "HMO|PPO|EPO|POS|HDHP|MCD|MCR|MCO|BCBS|BC|BS|UHC|INS|MBR|MEM|POL|GRP|PLN"
@@ -290,6 +291,8 @@ _DIGITS_SPOKEN = r"(?<![\w.-])(?<!\d )(?<!\d, )\d(?:,? \d){9,10}(?!,? \d)(?![\w.
 # Ten or eleven digits said in words, commas between groups allowed ("five two oh five five five zero one nine three").
 _DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 _DIGITS_IN_WORDS = rf"(?i:\b{_DIGIT_WORD}(?:,?\s+{_DIGIT_WORD}){{9,10}}\b)"
+# Four digits said as such, in digits or words ("4106", "eight eight one zero").
+_LAST_FOUR = rf"(?:\d{{4}}|(?i:{_DIGIT_WORD}(?:\s+{_DIGIT_WORD}){{3}}))"
 # Digits and digit words mixed, as a caller reads a number out ("304 five five five 0 one 7 7", "four four one, two
 # eight, six six zero nine"): at least one word among digit groups; the detector's validator counts the digits.
 _DIGIT_TOKEN = rf"(?:\d{{1,4}}|{_DIGIT_WORD})"

@@ -489,7 +489,7 @@ SPOKEN_SPACED_AND_ABROAD = [
     ("our number is 3 1 2, 5 5 5, 0 1 4 7, bye", [("PHONE_NUMBER", "3 1 2, 5 5 5, 0 1 4 7")]),
     ("Tel: (617) 555 - 0142 ok", [("PHONE_NUMBER", "(617) 555 - 0142")]),
     ("家族 携帯 080-5555-1290、연락처 010-5555-7713", [("PHONE_NUMBER", "080-5555-1290"), ("PHONE_NUMBER", "010-5555-7713")]),
-    ("please page 6-2210 or call x4-7781", [("PHONE_NUMBER", "6-2210"), ("PHONE_NUMBER", "4-7781")]),
+    ("please page 6-2210 or call x4-7781", [("PHONE_NUMBER", "6-2210"), ("PHONE_NUMBER", "x4-7781")]),
     ("SSN ending 0932 and last four of SSN: 7781 matched", [("US_SSN", "0932"), ("US_SSN", "7781")]),
     ("SSN verified: 123-45-6789 today", [("US_SSN", "123-45-6789")]),
     ("counted one two three four five six seven eight; 1, 2, 3 sets", []),
@@ -571,7 +571,7 @@ def test_when_hl7_fields_a_day_range_or_a_month_in_parentheses_are_written_then_
 SET6_FORMS = [
     ("PRBC hung 1420, completed 1605; tourniquet up 1342; ETA by air 1645.", [("DATE_TIME", "1420"), ("DATE_TIME", "1605"), ("DATE_TIME", "1342"), ("DATE_TIME", "1645")]),
     ("who gave the 2100 heparin? BP down 1000", [("DATE_TIME", "2100")]),
-    ("page the fellow x43118 or x4-7781", [("PHONE_NUMBER", "x43118"), ("PHONE_NUMBER", "4-7781")]),
+    ("page the fellow x43118 or x4-7781", [("PHONE_NUMBER", "x43118"), ("PHONE_NUMBER", "x4-7781")]),
     ("inpatient 1/4-1/8/26 then home", [("DATE_TIME", "1/4-1/8/26")]),
     ("Age: 103. hes 94, sharp; she is in her early 90s", [("AGE", "103"), ("AGE", "94"), ("AGE", "early 90s")]),
     ("Пациентка, 92 года, живёт одна", [("AGE", "92 года")]),
@@ -621,6 +621,10 @@ READ_OUT = [
     ("his social is five one two, seven seven, oh three four one and DOB", [("US_SSN", "five one two, seven seven, oh three four one")]),
     ("reach me: dana_p at yahoo dot com or j.rivas[at]mail[dot]org", [("EMAIL_ADDRESS", "dana_p at yahoo dot com"), ("EMAIL_ADDRESS", "j.rivas[at]mail[dot]org")]),
     ("identity confirmed with last four SSN 2290 and address", [("US_SSN", "2290")]),
+    ("the last four of my social is seven two oh one, ok", [("US_SSN", "seven two oh one")]),
+    ("SĐT 0912 345 678; Mob 07700 912384; 电话+86 139 1234 5678", [("PHONE_NUMBER", "0912 345 678"), ("PHONE_NUMBER", "07700 912384"), ("PHONE_NUMBER", "+86 139 1234 5678")]),
+    ("Cell 415–555–0177 (en dashes)", [("PHONE_NUMBER", "415–555–0177")]),
+    ("pls page me 3-4410 when back", [("PHONE_NUMBER", "3-4410")]),
 ]
 
 
