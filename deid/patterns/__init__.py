@@ -69,6 +69,7 @@ from deid.patterns.base import (
     _valid_phone_length,
     _valid_ssn,
     _valid_vin,
+    _ocr_date,
 )
 from deid.patterns.places import (
     _ADDRESS_CJK,
@@ -266,10 +267,21 @@ DETECTORS: tuple[Detector, ...] = (
         "HEALTH_PLAN_NUMBER",
         _keyword_id(
             rf"member(?:ship)?(?:\s+(?:ID|{_NO}))?|policy|subscriber(?:\s+(?:ID|{_NO}))?|gr(?:ou)?p(?:\s+{_NO})?"
-            rf"|(?:insurance|ins\.?|medicaid|medicare|beneficiary|(?:health\s+)?plan|HMO|PPO|payer|payor|coverage)(?:\s+(?:ID|{_NO}))?|MBI"
+            rf"|(?:insurance|ins\.?|medicaid|medicare|beneficiary|(?:health\s+)?plan|HMO|PPO|payer|payor|coverage"
+            rf"|masshealth|(?-i:Medi-?Cal|MEDI-CAL)|tenncare|soonercare|husky|badgercare|healthy\s+michigan|apple\s+health|ahcccs|chip|tricare)(?:\s+(?:ID|{_NO}))?|MBI"
         ),
         VALUE,
     ),
+    # Fields of an access or audit log ("user=rkapoor2", "chart=30981122", "mrn=..."): the value after its key.
+    Detector("log_user_field", "ID", re.compile(rf"(?i:\b(?:user(?:name)?|uid|login|userid|user_id|account))=(?P<{VALUE}>[A-Za-z][\w.-]{{2,31}})(?![\w.-])"), VALUE),
+    Detector(
+        "log_chart_field",
+        "MEDICAL_RECORD_NUMBER",
+        re.compile(rf"(?i:\b(?:chart|mrn|patient|pt|patient_id|pat_id|record))=(?P<{VALUE}>[A-Z]{{0,3}}\d{{4,12}})(?![\w.-])"),
+        VALUE,
+    ),
+    # A prescription number ("Rx 6231184", "Rx# 0918273"): six or more digits, which no dose is.
+    Detector("rx_number", "ID", re.compile(rf"(?<![\w-])Rx[ \t]*(?:#|no\.?|number)?[ \t:]*(?P<{VALUE}>\d{{6,10}})(?![\w.,-]?\d)(?![\w-])(?![ \t]*(?i:units?|mg|mcg|ml|iu)\b)"), VALUE),
     # Letter-prefixed numbers (HMO-234567, AB-987654): the prefix of a plan, or any other identifier.
     # Code systems that look the same (CPT-99213, NCT-...) are not PHI.
     Detector(
@@ -386,6 +398,37 @@ DETECTORS: tuple[Detector, ...] = (
         VALUE,
     ),
     Detector("time_24h_after_word", "DATE_TIME", re.compile(rf"{_TIME_AFTER_WORD}(?P<{VALUE}>{_MILITARY_TIME})"), VALUE),
+    # A lower-case weekday abbreviation right before a clock time is the day of that time ("sat 6:10am", "sun @ 9:00").
+    Detector(
+        "weekday_lower_before_time",
+        "DATE_TIME",
+        re.compile(rf"(?<![\w'’])(?:sat|sun)\.?\s+(?:at\s+|@\s*)?(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?{_AM_PM}|[ap]\b)?|(?:1[0-2]|0?[1-9])\s?{_AM_PM})"),
+    ),
+    # A month abbreviated in lower case after a word that dates something ("back in oct", "since sept", "til nov 3").
+    Detector(
+        "month_abbrev_lower",
+        "DATE_TIME",
+        re.compile(
+            rf"(?i:\b(?:in|since|from|until|till|til|by|early|late|mid|last|next|this|of|before|after|around))[ \t]+"
+            rf"(?P<{VALUE}>(?:jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?:[ \t]+{_DAY}{_NOT_DOSE})?(?:,?[ \t]+{_YEAR4})?)(?![\w'’/-])"
+        ),
+        VALUE,
+    ),
+    # Vietnamese days and times: a weekday with its date ("thứ Sáu 20/2", "Chủ nhật"), a time ("9 giờ", "14 giờ 30").
+    Detector(
+        "date_vietnamese",
+        "DATE_TIME",
+        re.compile(r"(?i:\bthứ[ \t]+(?:hai|ba|tư|năm|sáu|bảy)|\bchủ[ \t]+nhật)(?:[ \t,]+(?:ngày[ \t]+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?)?(?![\w/])"),
+    ),
+    Detector("time_vietnamese", "DATE_TIME", re.compile(r"(?<![\w:.])(?:[01]?\d|2[0-3])[ \t]?giờ(?:[ \t]+[0-5]?\d(?:[ \t]+phút)?)?(?!\w)")),
+    # A date of birth read by OCR, letters for digits ("D0B O4/l2/l96l"): after its keyword, with at least four real digits.
+    Detector(
+        "dob_ocr",
+        "DATE_TIME",
+        re.compile(rf"(?i:\b(?:D[O0]B|birth\s*date|date\s+of\s+birth))[^\w\n]{{0,3}}(?P<{VALUE}>[\dOoIl]{{1,2}}[/.-][\dOoIl]{{1,2}}[/.-][\dOoIl]{{2,4}})(?![\w/])"),
+        VALUE,
+        _ocr_date,
+    ),
     # Month names in lower case ("march 2 thru march 5"), with a day: "may" is left out, a word first.
     Detector("date_month_day_lower", "DATE_TIME", re.compile(rf"\b(?:{_MONTH_LOWER})\s+{_DAY}{_NOT_DOSE}(?:,?\s+{_YEAR4})?")),
     Detector(
@@ -573,6 +616,12 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?=\s+(?:can|could|pls|plz|will|is|got|said|says|asked|wants|needs|did|has|called|says|u|you|thx|ok)\b|,|:|\s*$)"
         ),
         VALUE,
+    ),
+    # "surname, given" in lower case before an age and sex, as a census or handoff line writes it ("ortega, benny, 66M").
+    Detector(
+        "person_lower_surname_given_before_age",
+        "PERSON",
+        re.compile(rf"(?<![\w'’-])[a-z][a-z'’-]{{1,20}}, (?-i:{_GIVEN_LOWER})(?=,?\s+\d{{1,3}}\s?(?:[MF]|yo|y/o|y\.o\.|yr?s?)\b)"),
     ),
     Detector(
         "person_after_credential",

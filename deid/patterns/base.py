@@ -58,7 +58,7 @@ _TIME_AFTER_WORD = (
     r"(?i:\b(?:at|@|by|until|till|after|before|around|approx\.?|about|ETA|from|to|between|and|today|tomorrow|tonight"
     r"|yesterday|time|times|draw|drawn|dose|given|arrived|arrival|departed|extubated|intubated|pronounced|sober|paged"
     r"|notified|called|returned|awoke|woke|transferred|ambulated|reassessed|rechecked|til|d/c['’]?d|dc['’]?d|removed"
-    r"|inserted|placed|voided|hung|completed|infused|began|ended|finished|checked|tourniquet\s+(?:up|down)|ETA\s+by\s+\w+|since))(?:\s+(?-i:[A-Z]{2,5}))?\s+"
+    r"|inserted|placed|voided|hung|completed|infused|began|ended|finished|checked|incision|closure|tourniquet\s+(?:up|down)|ETA\s+by\s+\w+|since))(?:\s+(?-i:[A-Z]{2,5}))?\s+"
 )
 # A 24-hour time of four digits; 1900-2059 are also years ("after 2019") and need "h" or "hrs" after them.
 _MILITARY_TIME = (
@@ -222,7 +222,7 @@ def _is_date(year: int, month: int, day: int) -> bool:
 
 # National identifiers abroad, by the name a note gives them before the number.
 _NATIONAL_ID_KEYWORDS = (
-    r"(?:(?i:\b(?:aadhaa?r|nhs\s+(?:number|no\b\.?)|s[ée]curit[ée]\s+sociale|social\s+insurance(?:\s+number)?"
+    r"(?:(?i:\b(?:aadhaa?r|nhs\s+(?:number|no\b\.?)|s[ée]curit[ée]\s+sociale|s[ée]cu\b|NIR\b|social\s+insurance(?:\s+number)?"
     r"|versichertennummer|krankenversichertennummer|steuer-?id|codice\s+fiscale|my\s+number|health\s+card"
     r"|medicare\s+(?:card|number)|resident\s+registration(?:\s+number)?|personnummer|henkilötunnus))"
     r"|\b(?:SIN|CPF|CURP|DNI|NIE|NIF|PESEL|BSN|NRIC|HKID|IHI|RRN|CNP|AHV|NINO|PPSN|NIN|BVN)\b"
@@ -233,6 +233,11 @@ _NATIONAL_ID_KEYWORDS = (
 def _valid_national_id(value: str) -> bool:
     """A national identifier has 6 to 20 digits (Aadhaar 12, NIR 15, CPF 11, SIN 9)."""
     return 6 <= len(re.sub(r"\D", "", value)) <= 20
+
+
+def _ocr_date(value: str) -> bool:
+    """A date read by OCR keeps at least four real digits and has a letter read for a digit (else a date detector has it)."""
+    return sum(ch.isdigit() for ch in value) >= 4 and any(ch in "OoIl" for ch in value)
 
 
 def _age_over_89(value: str) -> bool:

@@ -263,6 +263,9 @@ _UNIT_WORD_AT_END = re.compile(rf"(?i:\b(?:{_UNIT_WORDS}))\.?$")
 _UNIT_NUMBER = re.compile(r"\s*#?\s*[A-Za-z]?\d{1,5}[A-Za-z]?(?![\w-])")
 
 
+_LOWER_STREET_TYPE_AFTER = re.compile(r" (?:st|ave|rd|blvd|dr|ln|pkwy|hwy|street|avenue|road|drive|lane|boulevard|parkway|highway)\b\.?")
+
+
 def extend_to_rules(text: str, span: Span) -> Span:
     """``span`` grown over what the rules say belongs to it and the model left out at its edge (see above)."""
     start, end = span.start, span.end
@@ -292,8 +295,9 @@ def extend_to_rules(text: str, span: Span) -> Span:
         after = _FACILITY_HEAD_AFTER.match(text, end) or (_UNIT_WORD_AT_END.search(text, start, end) and _UNIT_NUMBER.match(text, end))
         if after:
             end = after.end()
-        if re.match(r"(?:St|Mt|Saint)\b", text[start:end]) and re.match(r"['’]s\b", text[end : end + 3]):
-            end += 2  # "St. Vincent's": a name that is a possessive is tagged whole
+        street = _LOWER_STREET_TYPE_AFTER.match(text, end) if text[start:end].islower() else None
+        if street:
+            end = street.end()  # "lake shore dr": the street's type, in lower case as chat writes it
         before = _PLACE_WORDS_BEFORE.search(text, max(0, start - 12), start)
         if before:
             start = before.start()
@@ -301,6 +305,8 @@ def extend_to_rules(text: str, span: Span) -> Span:
             campus = _CAMPUS_AFTER.match(text, end)
             if campus:
                 end = campus.end()
+    if span.label in ("LOCATION", "PERSON") and re.match(r"(?i:St|Mt|Saint)\b", text[start:end]) and re.match(r"['’]s\b", text[end : end + 3]):
+        end += 2  # "St. Vincent's", "st vincent's" (the model may call it a person): a name that is a possessive is tagged whole
     return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
 
 

@@ -644,3 +644,36 @@ def test_when_a_number_or_address_is_read_out_in_words_then_it_is_detected(text:
 )
 def test_when_counts_are_said_in_words_without_a_number_read_out_then_nothing_is_detected(text: str) -> None:
     assert found(text, ["PHONE_NUMBER", "US_SSN", "EMAIL_ADDRESS"]) == []
+
+
+SET8_FORMS = [
+    ("dialysis ride is sat 7:40am; labs sun @ 9:00", [("DATE_TIME", "sat 7:40am"), ("DATE_TIME", "sun @ 9:00")]),
+    ("went to urgent care back in nov, then again since sept 2024", [("DATE_TIME", "nov"), ("DATE_TIME", "sept 2024")]),
+    ("Hẹn tái khám thứ Ba 14/3 lúc 10 giờ 30 phút.", [("DATE_TIME", "thứ Ba 14/3"), ("DATE_TIME", "10 giờ 30 phút")]),
+    ("RE: patient   D0B l1/O3/l948   pages 2", [("DATE_TIME", "l1/O3/l948")]),
+    ("09:14:02 user=jtorres3 action=PRINT chart=55120983", [("DATE_TIME", "09:14:02"), ("ID", "jtorres3"), ("MEDICAL_RECORD_NUMBER", "55120983")]),
+    ("Rx# 4471902 metoprolol; Rx 1000000 units heparin", [("ID", "4471902")]),
+    ("N° sécu 2 71 04 69 123 456 78, assurée", [("ID", "2 71 04 69 123 456 78")]),
+    ("Medi-Cal 91827364A and TRICARE 1029384756", [("HEALTH_PLAN_NUMBER", "91827364A"), ("HEALTH_PLAN_NUMBER", "1029384756")]),
+    ("Incision 0745, closure 0931.", [("DATE_TIME", "0745"), ("DATE_TIME", "0931")]),
+    ("census: shah, priya, 45F, s/p lap appy", [("PERSON", "shah, priya")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SET8_FORMS)
+def test_when_days_times_log_fields_and_numbers_take_set_8s_forms_then_they_are_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sat up in chair at 10, then sun exposure on the deck",
+        "Rx 5 mg daily; Rx 200000 units",
+        "NPO after midnight; d/c before noon",  # a routine hour, no day: the sets' authors leave it untagged
+        "Medical Records, Medical Center 4",
+        "gave lasix, 40 mg",
+    ],
+)
+def test_when_words_only_look_like_set_8s_forms_then_no_such_span_is_found(text: str) -> None:
+    assert found(text) == []
