@@ -72,16 +72,23 @@ def _token_char(text: str, k: int) -> bool:
     return ch in ".-" and 0 < k < len(text) - 1 and text[k - 1].isascii() and text[k - 1].isalnum() and text[k + 1].isascii() and text[k + 1].isalnum()
 
 
+def _latin_word_char(text: str, k: int) -> bool:
+    """A letter or digit of a Latin-script word (scripts written without spaces are never grown over)."""
+    return text[k].isalnum() and ord(text[k]) < 0x250
+
+
 def grow_to_tokens(text: str, spans: list[Span]) -> list[Span]:
-    """Sorted, disjoint ``spans`` with identifier spans grown to whole tokens (above), merged where they then meet."""
+    """Sorted, disjoint ``spans`` with identifier spans grown to whole tokens (above), and any other span that cuts
+    a Latin-script word ("Dr. A. Pellegrin|0", OCR's digit for a letter) grown to the whole word, merged where they
+    then meet."""
     grown = []
     for span in spans:
         start, end = span.start, span.end
-        if span.label in _TOKEN_LABELS:
-            while start > 0 and _token_char(text, start - 1) and _token_char(text, start):
-                start -= 1
-            while end < len(text) and _token_char(text, end) and _token_char(text, end - 1):
-                end += 1
+        inside = _token_char if span.label in _TOKEN_LABELS else _latin_word_char
+        while start > 0 and inside(text, start - 1) and inside(text, start):
+            start -= 1
+        while end < len(text) and inside(text, end) and inside(text, end - 1):
+            end += 1
         grown.append(span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end))
     return grown if grown == spans else unite_overlapping(grown)
 

@@ -219,6 +219,7 @@ def _without_small_numbers(text: str, start: int, end: int) -> tuple[int, int] |
 # noun after its name ("DaVita Germantown Dialysis", "Crow Reservation") and its abbreviation in parentheses.
 # The words of a street address's unit, in the languages the sets use.
 _UNIT_WORDS = "apt|apartment|suite|ste|unit|fl|floor|rm|room|bldg|apto|piso|depto|flat"
+_TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“]))(?:[Dd]r|DR|[Mm]rs?|MRS?|[Mm]s|[Mm]iss|[Pp]rof)\.? $")
 _INITIALS_BEFORE = re.compile(r"(?:^|(?<=[\s(]))(?:[A-Z]\. ?){1,2}$")
 _INITIAL_AFTER = re.compile(r" [A-Z]\.(?![\w.])|, [A-Z](?=\s|$|[|,;)])|\s{1,2}[A-Z](?=\s{2,}|[ \t]*(?:\n|$))")
 _LOWER_INITIAL_AFTER = re.compile(r" [a-z]\.(?![\w.])")  # "sandra r."
@@ -273,6 +274,9 @@ def extend_to_rules(text: str, span: Span) -> Span:
         before = _INITIALS_BEFORE.search(text, max(0, start - 6), start)
         if before:
             start = before.start()
+        title = _TITLE_BEFORE.search(text, max(0, start - 6), start)
+        if title:
+            start = title.start()  # "dr feldmann": the title belongs to PERSON
         if text[start:end].isupper() and len(text[start:end].strip()) > 1:
             more = _CAPITALS_AFTER.match(text, end)
             if more:

@@ -193,7 +193,7 @@ def test_when_a_span_is_a_product_a_count_or_a_specialty_then_the_rules_cut_or_d
         ("signed J. K. Rowe today", "Rowe", "PERSON", "J. K. Rowe"),
         ("Name: Adeyemi, Tolu B.   Sex: F", "Adeyemi, Tolu", "PERSON", "Adeyemi, Tolu B."),
         ("2W-07 FLORES, M 90F fall", "FLORES", "PERSON", "FLORES, M"),
-        ("Dr. Chen", "Chen", "PERSON", "Chen"),  # a title is no initial
+        ("Dr. Chen", "Chen", "PERSON", "Dr. Chen"),  # the title belongs to the name (and is read as a title, not initials)
         ("chair 4 at Fresenius Lakeside Dialysis today", "Fresenius Lakeside", "LOCATION", "Fresenius Lakeside Dialysis"),
         ("to Oak Ridge Rehabilitation and Nursing Center.", "Oak Ridge", "LOCATION", "Oak Ridge Rehabilitation and Nursing Center"),
         ("lives in Oak Ridge now", "Oak Ridge", "LOCATION", "Oak Ridge"),
@@ -329,6 +329,16 @@ def test_when_an_identifier_span_starts_or_ends_inside_a_token_then_it_grows_to_
     assert [text[s.start : s.end] for s in grow_to_tokens(text, spans)] == ["GRP884120", "RN.339127", "2"]
 
 
+def test_when_a_name_span_cuts_a_latin_word_then_it_grows_to_the_word_and_never_over_a_script_without_spaces() -> None:
+    from deid.rules import grow_to_tokens
+
+    text = "Ref by: Dr. B. Castellan0, seen at Mercyhurst; 王小明住在北京市"
+    spans = [Span(text.index("Dr."), text.index("Castellan") + 9, "PERSON"),
+             Span(text.index("Mercy"), text.index("Mercy") + 5, "LOCATION"),
+             Span(text.index("王小明"), text.index("王小明") + 3, "PERSON")]  # fmt: skip
+    assert [text[s.start : s.end] for s in grow_to_tokens(text, spans)] == ["Dr. B. Castellan0", "Mercyhurst", "王小明"]
+
+
 @pytest.mark.parametrize(
     ("text", "value", "label"),
     [
@@ -450,6 +460,8 @@ def test_when_a_given_name_has_its_family_name_or_initial_after_it_then_the_name
         ("admitted to St. Vincent's today", "St. Vincent", "LOCATION", "St. Vincent's"),
         ("any notes from st joseph's on this pt", "st joseph", "PERSON", "st joseph's"),
         ("omw, stuck on lake shore dr, 10 min", "lake shore", "LOCATION", "lake shore dr"),
+        ("dr okafor wants the k rechecked", "okafor", "PERSON", "dr okafor"),
+        ("seen by Mrs. Abernathy today", "Abernathy", "PERSON", "Mrs. Abernathy"),
         ("she lives off Lake Shore Dr now", "Lake Shore", "LOCATION", "Lake Shore"),
         ("worked at the Port of Long Beach for", "Long Beach", "LOCATION", "Port of Long Beach"),
         ("mail to PO Box 74092 Cleveland", "74092", "LOCATION", "PO Box 74092"),
