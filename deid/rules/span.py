@@ -161,6 +161,20 @@ _COUNT_BEFORE = re.compile(r"(?i:\b(?:day|days|POD|HD|week|wk|cycle|dose|trial|s
 # A score after a one-word "name": a decimal, or a fraction no date can be (numerator over 12 or denominator over 31).
 _SCORE_AFTER = re.compile(r"\s+(?:\d{1,2}\.\d(?![\d.-])|(?:1[3-9]|[2-9]\d|\d{3})/\d{1,3}(?![\d/])|\d{1,2}/(?:3[2-9]|[4-9]\d|\d{3})(?![\d/]))")
 _NUMBER_ALONE = re.compile(r"\d{1,3}(?:st|nd|rd|th)?")
+# Clinical scores named after people who are also common surnames, with a whole-number score after them ("Alvarado 4",
+# "Aldrete 8 then 10", "Westley 4", "Braden 15"). Only with the number: "Alvarado" alone may be the patient, and a
+# title before the word ("Dr. Wells 4 pm") keeps it a name. From general clinical knowledge, not from any data set.
+_SCORE_EPONYMS = frozenset(
+    "alvarado aldrete westley braden wells glasgow apgar ranson bishop mallampati gleason breslow killip fisher"
+    " caprini padua khorana charlson karnofsky lansky zubrod norton waterlow tanner beighton berg barthel katz"
+    " rankin beck epworth centor mcisaac ballard dubowitz finnegan sarnat gail hinchey"
+    " rockall blatchford balthazar bosniak fleischner clavien gartland tegner lysholm oswestry cobb"
+    " risser fitzpatrick fontaine rutherford lachman spetzler kellgren outerbridge gustilo schatzker neer frykman"
+    " meyerding ficat weber truelove lown tinetti morse silverman kurtzke"
+    " ramsay aldrete wexner bristol".split()
+)
+_WHOLE_SCORE_AFTER = re.compile(r"\s+(?:(?:score|grade|class|stage)\s+(?:of\s+)?)?(?:[0-9]|1\d|[2-4]\d)(?![\d/:.,]\d|[\w/%-]|\s*(?i:yo|y/o|yrs?|years?|am|pm|a\.m|p\.m|times|x|days?|d|weeks?|wks?|hours?|hrs?|h|min(?:ute)?s?|months?|mos?)\b)")
+_TITLE_RIGHT_BEFORE = re.compile(r"(?i:\b(?:dr|mr|mrs|ms|miss|prof)\.?\s*)$")
 _ADDRESS_GOES_ON = re.compile(r",?\s*[A-Z0-9]")
 
 
@@ -408,6 +422,13 @@ def trim_to_rules(text: str, span: Span) -> Span | None:
         return None  # "NICU day 21", "POD 3": a count, no date
     if label == "PERSON" and " " not in text[start:end].strip() and _SCORE_AFTER.match(text, end):
         return None  # "Wells 1.5", "Berg 41/56", "Tinetti 19/28": a scale and its score
+    if (
+        label in ("PERSON", "LOCATION")
+        and text[start:end].lower() in _SCORE_EPONYMS
+        and _WHOLE_SCORE_AFTER.match(text, end)
+        and not _TITLE_RIGHT_BEFORE.search(text, max(0, start - 6), start)
+    ):
+        return None  # "Alvarado 4", "Aldrete 8": a clinical score named after a person, with its score
     if label in ("PERSON", "LOCATION") and _HCPCS.fullmatch(text, start, end):
         return None  # "J3301": a billing code
     if label in ("PERSON", "LOCATION") and names_a_product(text[start:end]):

@@ -165,7 +165,7 @@ def test_when_a_span_is_an_eponym_drug_insurer_code_or_short_number_then_the_rul
         # a product that is also a given name stays a possible person
         ("seen by Allegra today", "Allegra", "PERSON", "Allegra"),
         # small numbers at a name's edges are cut off; a span of nothing else is dropped, unless it may be an age
-        ("Braden 14 on admission", "Braden 14", "PERSON", "Braden"),
+        ("Kowalski 14 on admission", "Kowalski 14", "PERSON", "Kowalski"),
         ("scored 26/30 today", "26/30", "PERSON", None),
         ("she is 97 now", "97", "PERSON", "97"),
         # long digit runs and clock times with the wrong label still redact what they cover
@@ -491,3 +491,23 @@ def test_when_a_span_is_a_wing_or_a_fracture_class_then_it_is_dropped(text: str,
 def test_when_a_short_number_has_an_identifier_label_then_it_stays_covered_as_it_may_be_an_age_or_a_time() -> None:
     assert _kept("my mom (97) is home", "97", "ID") == "97"  # the model's label may be wrong; the value is still PHI
     assert _kept("report given at 1900. Pt sleeping", "1900", "ID") == "1900"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label", "kept"),
+    [
+        ("RLQ pain, Alvarado 6, hCG negative", "Alvarado", "PERSON", None),
+        ("PACU: Aldrete 9 then 10 at 30 min", "Aldrete", "PERSON", None),
+        ("barky cough, Westley 3. Dex given", "Westley", "LOCATION", None),
+        ("Braden score of 14, turn q2h", "Braden", "PERSON", None),
+        ("Maria Alvarado 45F, abd pain", "Alvarado", "PERSON", "Alvarado"),  # an age and sex, no score
+        ("Dr. Wells 4 pm clinic", "Wells", "PERSON", "Wells"),  # a title before it: a person
+        ("called Tanner 3 times today", "Tanner", "PERSON", "Tanner"),  # a count of calls
+        ("Alvarado 4/12 admit", "Alvarado", "PERSON", "Alvarado"),  # a date after it
+        ("Alvarado called back", "Alvarado", "PERSON", "Alvarado"),
+    ],
+)
+def test_when_a_score_named_after_a_person_has_its_whole_number_score_then_the_span_is_dropped(
+    text: str, value: str, label: str, kept: str | None
+) -> None:
+    assert _kept(text, value, label) == kept
