@@ -17,13 +17,14 @@
 #   handwritten5   data/eval/handwritten5.jsonl: written by hand and blind; scored once blind, read since
 #   handwritten6   data/eval/handwritten6.jsonl: written by hand and blind; scored once blind, read since
 #   handwritten7   data/eval/handwritten7.jsonl: written by hand and blind; scored once blind, read since
-#   handwritten8   data/eval/handwritten8.jsonl: written by hand and blind, the guard now (see data/eval/README.md)
+#   handwritten8   data/eval/handwritten8.jsonl: written by hand and blind; scored once blind, read since
+#   handwritten9   data/eval/handwritten9.jsonl: written by hand and blind, the guard now (see data/eval/README.md)
 # CONF: the job config whose decoding and tau the model pass uses (default conf/job/local.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADAPTER=${1:?usage: eval_adapter.sh ADAPTER_DIR [vllm|transformers]}
 ENGINE=${2:-vllm}
-SETS=${SETS:-synth-v2-test synth-v1-test handwritten handwritten2 handwritten3 handwritten4 handwritten5 handwritten6 handwritten7 handwritten8}
+SETS=${SETS:-synth-v2-test synth-v1-test handwritten handwritten2 handwritten3 handwritten4 handwritten5 handwritten6 handwritten7 handwritten8 handwritten9}
 CONF=${CONF:-conf/job/local.yaml}
 N=${N:-0}
 DEID=.venv/bin/deid
@@ -44,6 +45,7 @@ gold_of() {
         handwritten6) echo data/eval/handwritten6.jsonl ;;
         handwritten7) echo data/eval/handwritten7.jsonl ;;
         handwritten8) echo data/eval/handwritten8.jsonl ;;
+        handwritten9) echo data/eval/handwritten9.jsonl ;;
         *) echo "unknown test set $1" >&2; exit 2 ;;
     esac
 }

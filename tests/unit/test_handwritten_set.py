@@ -29,6 +29,8 @@ SOURCE7 = ROOT / "data" / "eval" / "handwritten7.tagged.txt"
 JSONL7 = ROOT / "data" / "eval" / "handwritten7.jsonl"
 SOURCE8 = ROOT / "data" / "eval" / "handwritten8.tagged.txt"
 JSONL8 = ROOT / "data" / "eval" / "handwritten8.jsonl"
+SOURCE9 = ROOT / "data" / "eval" / "handwritten9.tagged.txt"
+JSONL9 = ROOT / "data" / "eval" / "handwritten9.jsonl"
 SETS = [
     pytest.param(SOURCE, JSONL, id="set1"),
     pytest.param(SOURCE2, JSONL2, id="set2"),
@@ -38,6 +40,7 @@ SETS = [
     pytest.param(SOURCE6, JSONL6, id="set6"),
     pytest.param(SOURCE7, JSONL7, id="set7"),
     pytest.param(SOURCE8, JSONL8, id="set8"),
+    pytest.param(SOURCE9, JSONL9, id="set9"),
 ]
 LABELS = set(load_entity_set("hipaa").names)
 
