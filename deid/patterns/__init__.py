@@ -588,6 +588,23 @@ DETECTORS: tuple[Detector, ...] = (
     # A given name with an initial ("Anna S.", "ANNA S."), a relation or a credential before a given name ("Mother
     # Ashley Brandt-Nguyen", "daughter bev", "NP Sharonda Williams": the relation and the credential stay outside).
     Detector("person_given_initial", "PERSON", re.compile(rf"(?<![\w'’-]){_GIVEN} [A-Z]\.(?!\w)")),
+    # A given name alone in parentheses names who did something ("lactation (Bernadette) saw her"); months are no
+    # name, nor is a method named after someone ("GCB type (Hans)"), nor an abbreviation in capitals ("(ALF)").
+    Detector(
+        "person_given_in_parentheses",
+        "PERSON",
+        re.compile(rf"(?<=\()(?<!type \()(?<!criteria \()(?<!algorithm \()(?<!method \()(?<!classification \()(?!(?i:{_CHAT_NOT_A_NAME})\))(?=[A-Z][a-z])(?:{_GIVEN})(?=\))"),
+    ),
+    # A nickname or a name someone goes by ("calls himself \"Rooster\"", "goes by Bud", "prefers to be called Kiki").
+    Detector(
+        "person_nickname",
+        "PERSON",
+        re.compile(
+            r"(?i:\b(?:calls?\s+(?:himself|herself|themselves)|goes\s+by(?:\s+the\s+name)?|nick-?named|nickname(?:\s+is)?"
+            rf"|prefers\s+to\s+be\s+called))[ \t]*[\"“'‘]?(?P<{VALUE}>[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?)[\"”'’]?"
+        ),
+        VALUE,
+    ),
     Detector(
         "person_after_relation",
         "PERSON",

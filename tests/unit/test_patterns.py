@@ -579,7 +579,7 @@ SET6_FORMS = [
     ("texted Sunday night. seen until the 20th so", [("DATE_TIME", "Sunday night"), ("DATE_TIME", "the 20th")]),
     ("cita el viernes 6 de marzo a las 9:30 en", [("DATE_TIME", "viernes 6 de marzo a las 9:30")]),
     ("紹介状 令和7年11月3日; 2025년 3월 4일", [("DATE_TIME", "令和7年11月3日"), ("DATE_TIME", "2025년 3월 4일")]),
-    ("calls himself Bo (legal name Robert Lane).", [("PERSON", "Robert Lane")]),
+    ("calls himself Bo (legal name Robert Lane).", [("PERSON", "Bo"), ("PERSON", "Robert Lane")]),
 ]
 
 
@@ -677,3 +677,18 @@ def test_when_days_times_log_fields_and_numbers_take_set_8s_forms_then_they_are_
 )
 def test_when_words_only_look_like_set_8s_forms_then_no_such_span_is_found(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("LATCH 8; lactation (Maribel) saw her", [("PERSON", "Maribel")]),
+        ('Calls himself "Tex", no ID on him', [("PERSON", "Tex")]),
+        ("goes by Bud at the shelter", [("PERSON", "Bud")]),
+        ("she prefers to be called Kiki", [("PERSON", "Kiki")]),
+        ("refill due (April) and prefers Tylenol", []),
+        ("DLBCL, non-GCB type (Hans); from the ALF (ALF)", []),
+    ],
+)
+def test_when_a_name_stands_alone_in_parentheses_or_as_a_nickname_then_it_is_a_person(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text, ["PERSON"]) == expected
