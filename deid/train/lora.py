@@ -7,6 +7,7 @@ import json
 import logging
 import math
 import random
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,4 +244,7 @@ def save_adapter(
     if prior_config is not None:
         metrics["init_adapter"] = {"path": cfg.init_adapter, "train_config": prior_config}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    sources = Path(cfg.data_dir) / "sources.json"  # what a mixed training folder holds (scripts/build_training_mix.py)
+    if sources.is_file():
+        shutil.copyfile(sources, out / "sources.json")
     return out

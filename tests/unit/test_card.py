@@ -65,7 +65,8 @@ def test_when_card_is_written_then_it_is_the_adapter_readme_naming_base_model_an
     assert card.startswith("# tiny-deid\n")
     assert "`smollm2-135m-instruct`" in card
     assert "SmolLM2-135M-Instruct (Apache-2.0)" in card
-    assert "entity set\n`hipaa`): 56 training documents" in card
+    assert "entity set `hipaa`): 56 training documents per epoch. No real patient data was used." in card
+    assert "Trained and scored on synthetic text only" in card
     assert "(`inline` answer format)" in card
 
 
@@ -144,3 +145,19 @@ def test_when_a_card_entry_names_a_test_set_then_set_and_detector_are_read(name:
 def test_when_a_card_entry_is_malformed_then_it_is_refused(name: str) -> None:
     with pytest.raises(ValueError, match="SET/"):
         parse_entry(name)
+
+
+def test_when_the_adapter_was_trained_on_a_mix_then_the_card_names_its_sets_and_says_they_are_no_held_out_figures(tmp_path: Path) -> None:
+    sources = {
+        "handwritten_sets": [1, 2],
+        "synthetic": {"file": "data/synth-v2/train.jsonl", "first": 1000, "n": 6},
+        "seed": 51,
+        "documents": {"handwritten1": 30, "handwritten2": 20, "synthetic": 6, "total": 56},
+    }
+    folder = adapter_dir(tmp_path)
+    (folder / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+    card = write_model_card(folder).read_text(encoding="utf-8")
+    assert "50 texts of the hand-written development sets 1, 2" in card
+    assert "6 documents of synthetic clinical notes" in card and "numbers 1000 to 1005 of `data/synth-v2/train.jsonl`" in card
+    assert "scores on them are not held-out figures" in card
+    assert "Trained and scored on synthetic text only" not in card

@@ -73,3 +73,28 @@ def test_when_ids_repeat_across_sources_then_build_refuses(tmp_path: Path) -> No
     (synth / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     with pytest.raises(SystemExit, match="ids repeat"):
         mix.build(tmp_path / "out", [2], synth, 0, 3, seed=1)
+
+
+def test_when_mix_is_built_then_sources_json_says_what_it_holds(tmp_path: Path) -> None:
+    synth = _synth(tmp_path / "synth", 30)
+    counts = mix.build(tmp_path / "out", [2], synth, synth_from=4, synth_n=6, seed=3)
+    sources = json.loads((tmp_path / "out" / "sources.json").read_text(encoding="utf-8"))
+    assert sources == {"handwritten_sets": [2], "synthetic": {"file": str(synth / "train.jsonl"), "first": 4, "n": 6}, "seed": 3, "documents": counts}
+
+
+def test_when_an_adapter_is_saved_from_a_mixed_folder_then_its_sources_go_beside_it(tmp_path: Path) -> None:
+    from deid.train.config import TrainConfig
+    from deid.train.lora import save_adapter
+
+    class Saved:  # the one call save_adapter makes on the model
+        def save_pretrained(self, out: Path) -> None:
+            (Path(out) / "adapter_model.safetensors").write_bytes(b"")
+
+    data = tmp_path / "mix"
+    data.mkdir()
+    (data / "sources.json").write_text('{"handwritten_sets": [1]}\n', encoding="utf-8")
+    cfg = TrainConfig(name="a", data_dir=str(data), output_dir=str(tmp_path / "models"))
+    out = save_adapter(Saved(), None, cfg, [], n_train=1)
+    assert (out / "sources.json").read_text(encoding="utf-8") == '{"handwritten_sets": [1]}\n'
+    cfg_plain = TrainConfig(name="b", data_dir=str(tmp_path / "plain"), output_dir=str(tmp_path / "models"))
+    assert not (save_adapter(Saved(), None, cfg_plain, [], n_train=1) / "sources.json").exists()
