@@ -10,9 +10,9 @@ Output: ``OUT/train.jsonl`` (the mix, shuffled by seed) and ``OUT/val.jsonl`` (c
 folder), each line ``{"id", "text", "spans", "genre"}`` as ``deid.evaluate.read_documents`` reads it, and
 ``OUT/sources.json``: what the mix holds, which ``deid train`` copies beside the adapter for its model card.
 
-Run (the mix of smollm2-135m-deid-v5):
+Run (the mix of smollm2-135m-deid-v5; data/synth-v3-s21 is `deid data synth --out data/synth-v3-s21 --seed 21 --n-train 6000`):
   .venv/bin/python scripts/build_training_mix.py --out data/synth-mix-v5 \
-      --handwritten 1 2 3 4 5 6 7 --synth data/synth-v2 --synth-from 1000 --synth-n 300 --seed 51
+      --handwritten 1 2 3 4 5 6 7 --synth data/synth-v3-s21 --synth-from 1000 --synth-n 300 --seed 51
 """
 
 from __future__ import annotations

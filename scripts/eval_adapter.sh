@@ -5,7 +5,9 @@
 #   bash scripts/eval_adapter.sh models/smollm2-135m-deid-v2 [ENGINE]
 #   SETS="handwritten synth-v2-test" N=200 bash scripts/eval_adapter.sh models/...   # a subset, first N docs
 # The sets:
-#   synth-v2-test  synthetic data v2, seed 21 (deid data synth --out data/synth-v2 --seed 21 --n-train 6000)
+#   synth-v2-test  synthetic data v2, seed 21, made by the generator as of commit 1dc4653^ (the v3 kinds added in
+#                  1dc4653 changed the output of every seed): git worktree add /tmp/v2gen 1dc4653^, then there:
+#                  deid data synth --out <repo>/data/synth-v2 --seed 21 --n-train 6000; skipped when missing
 #   synth-v1-test  the old generator's seed-13 split, kept for comparison with earlier adapters; made by the
 #                  generator as of commit e14adc5 (git worktree add /tmp/v1 e14adc5, then there:
 #                  deid data synth --out <repo>/data/synth); skipped when data/synth/test.jsonl is missing
@@ -33,9 +35,7 @@ mkdir -p "$WORK"
 
 gold_of() {
     case "$1" in
-        synth-v2-test)
-            [ -f data/synth-v2/test.jsonl ] || $DEID data synth --out data/synth-v2 --seed 21 --n-train 6000
-            echo data/synth-v2/test.jsonl ;;
+        synth-v2-test) echo data/synth-v2/test.jsonl ;;
         synth-v1-test) echo data/synth/test.jsonl ;;
         handwritten) echo data/eval/handwritten.jsonl ;;
         handwritten2) echo data/eval/handwritten2.jsonl ;;
