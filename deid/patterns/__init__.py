@@ -268,7 +268,7 @@ DETECTORS: tuple[Detector, ...] = (
         _keyword_id(
             rf"member(?:ship)?(?:\s+(?:ID|{_NO}))?|policy|subscriber(?:\s+(?:ID|{_NO}))?|gr(?:ou)?p(?:\s+{_NO})?"
             rf"|(?:insurance|ins\.?|medicaid|medicare|beneficiary|(?:health\s+)?plan|HMO|PPO|payer|payor|coverage"
-            rf"|masshealth|(?-i:Medi-?Cal|MEDI-CAL)|tenncare|soonercare|husky|badgercare|healthy\s+michigan|apple\s+health|ahcccs|chip|tricare)(?:\s+(?:ID|{_NO}))?|MBI"
+            rf"|masshealth|(?-i:Medi-?Cal|MEDI-CAL)|philhealth|imss|issste|tenncare|soonercare|husky|badgercare|healthy\s+michigan|apple\s+health|ahcccs|chip|tricare)(?:\s+(?:ID|{_NO}))?|MBI"
         ),
         VALUE,
     ),
@@ -421,6 +421,10 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(r"(?i:\bthứ[ \t]+(?:hai|ba|tư|năm|sáu|bảy)|\bchủ[ \t]+nhật)(?:[ \t,]+(?:ngày[ \t]+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?)?(?![\w/])"),
     ),
     Detector("time_vietnamese", "DATE_TIME", re.compile(r"(?<![\w:.])(?:[01]?\d|2[0-3])[ \t]?giờ(?:[ \t]+[0-5]?\d(?:[ \t]+phút)?)?(?!\w)")),
+    # An Australian postcode after its state ("Glebe NSW 2037"): the state stays untagged.
+    Detector("postcode_au", "LOCATION", re.compile(rf"(?<![\w-])(?:NSW|VIC|QLD|SA|WA|TAS|ACT|NT)[ \t]+(?P<{VALUE}>[0-9]{{4}})(?![\w-])"), VALUE),
+    # A date read by OCR without its keyword ("Collected: 0l/09/26"): a letter for a digit, four real digits at least.
+    Detector("date_ocr", "DATE_TIME", re.compile(r"(?<![\w/.-])[0-3OoIl][\dOoIl]/[0-3OoIl][\dOoIl]/(?:[\dOoIl]{2}){1,2}(?![\w/])"), validator=_ocr_date),
     # A date of birth read by OCR, letters for digits ("D0B O4/l2/l96l"): after its keyword, with at least four real digits.
     Detector(
         "dob_ocr",

@@ -93,10 +93,14 @@ def grow_to_tokens(text: str, spans: list[Span]) -> list[Span]:
     return grown if grown == spans else unite_overlapping(grown)
 
 
-# A name written twice, in two scripts, one in parentheses ("佐藤 花子 様（Hanako Sato）", "רחל כהן (Rachel Cohen)"):
+# A name written twice, in two scripts, one in parentheses or after a slash ("佐藤 花子 様（Hanako Sato）", "רחל כהן (Rachel
+# Cohen)", "கார்த்திக் / Karthik"):
 # where one is a PERSON, so is the other.
-_LATIN_NAME_IN_PARENTHESES = re.compile(r"\s?(?:様|さん|씨|님|先生|氏)?\s?[（(]([A-Z][\w'’-]+(?:[ -][A-Za-z][\w'’-]+){0,3})[)）]")
-_OTHER_SCRIPT_NAME_BEFORE = re.compile(r"((?:[^\W\dA-Za-z_][^\W\d_]*[ ]?){1,4}?)\s?(?:様|さん|씨|님)?\s?[（(]$")
+_LATIN_NAME_IN_PARENTHESES = re.compile(
+    r"\s?(?:様|さん|씨|님|先生|氏)?(?:\s?[（(]([A-Z][\w'’-]+(?:[ -][A-Za-z][\w'’-]+){0,3})[)）]|\s/\s([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,3})(?![\w'’-]))"
+)
+# Words of a script other than Latin, with their combining marks (Tamil and Bengali vowel signs are no word characters).
+_OTHER_SCRIPT_NAME_BEFORE = re.compile(r"((?:[^\s\x00-\x7F（）、，。：][^\s\x00-\x7F（）、，。：\d]*[ ]?){1,4}?)\s?(?:様|さん|씨|님)?(?:\s?[（(]|\s/\s)$")
 
 
 def names_in_two_scripts(text: str, spans: list[Span]) -> list[Span]:
@@ -107,8 +111,9 @@ def names_in_two_scripts(text: str, spans: list[Span]) -> list[Span]:
             continue
         after = _LATIN_NAME_IN_PARENTHESES.match(text, span.end)
         if after and not re.search(r"[A-Za-z]", text[span.start : span.end]):  # not "Dr. Lee (Cardiology)"
-            found.append(Span(after.start(1), after.end(1), "PERSON"))
-        if span.start > 0 and text[span.start - 1] in "(（":
+            group = 1 if after.group(1) else 2
+            found.append(Span(after.start(group), after.end(group), "PERSON"))
+        if span.start > 0 and (text[span.start - 1] in "(（" or text[max(0, span.start - 3) : span.start] == " / "):
             before = _OTHER_SCRIPT_NAME_BEFORE.search(text, max(0, span.start - 40), span.start)
             if before and before.group(1).strip():
                 start = before.start(1)

@@ -278,6 +278,11 @@ _UNIT_WORD_AT_END = re.compile(rf"(?i:\b(?:{_UNIT_WORDS}))\.?$")
 _UNIT_NUMBER = re.compile(r"\s*#?\s*[A-Za-z]?\d{1,5}[A-Za-z]?(?![\w-])")
 
 
+_PARTICLE_AT_END = re.compile(r"(?<=\s)(?:De|de|Del|del|Da|da|Van|van|Von|von|Di|di|Du|du|Dos|dos|La|la|Le|le|Bin|bin|Al|al)$")
+_NAME_AFTER_PARTICLE = re.compile(r"(?:\s(?:la|las|los|le|der|den|da|de))?\s[A-Z][a-zà-ÿ'’-]+(?![\w'’-])")
+_SPACED_LETTERS = re.compile(r"[A-Z](?: [A-Z]){2,}")
+_SPACED_LETTERS_AFTER = re.compile(r"\s*,?\s{1,3}[A-Z](?: [A-Z]){1,}(?![\w])")
+_CITY_WORD_AFTER = re.compile(r" City\b(?! (?:Hall|Council|Jail|Hospital|Clinic|Health)\b)")
 _LOWER_STREET_TYPE_AFTER = re.compile(r" (?:st|ave|rd|blvd|dr|ln|pkwy|hwy|street|avenue|road|drive|lane|boulevard|parkway|highway)\b\.?")
 
 
@@ -302,6 +307,13 @@ def extend_to_rules(text: str, span: Span) -> Span:
         after = _INITIAL_AFTER.match(text, end) or (text[start:end].islower() and _LOWER_INITIAL_AFTER.match(text, end))
         if after:
             end = after.end()
+        rest = _PARTICLE_AT_END.search(text, start, end) and _NAME_AFTER_PARTICLE.match(text, end)
+        if rest:
+            end = rest.end()  # "Ignacio De" + "la Rosa": a surname's particle does not end a name
+        if _SPACED_LETTERS.fullmatch(text, start, end):
+            more = _SPACED_LETTERS_AFTER.match(text, end)
+            if more:
+                end = more.end()  # "W E L L S" + ",  M A R V I N": a name typed letter by letter
     elif span.label == "DATE_TIME":
         year = _YEAR_IN_WORDS_AFTER.match(text, end) or _ZONE_AFTER.match(text, end)
         if year:
@@ -313,6 +325,9 @@ def extend_to_rules(text: str, span: Span) -> Span:
         after = _FACILITY_HEAD_AFTER.match(text, end) or (_UNIT_WORD_AT_END.search(text, start, end) and _UNIT_NUMBER.match(text, end))
         if after:
             end = after.end()
+        city = _CITY_WORD_AFTER.match(text, end)
+        if city:
+            end = city.end()  # "Tagbilaran" + " City", "Quezon" + " City"
         street = _LOWER_STREET_TYPE_AFTER.match(text, end) if text[start:end].islower() else None
         if street:
             end = street.end()  # "lake shore dr": the street's type, in lower case as chat writes it

@@ -692,3 +692,16 @@ def test_when_words_only_look_like_set_8s_forms_then_no_such_span_is_found(text:
 )
 def test_when_a_name_stands_alone_in_parentheses_or_as_a_nickname_then_it_is_a_person(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text, ["PERSON"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lives at 4 Ross St, Newtown NSW 2042 now", [("LOCATION", "4 Ross St"), ("LOCATION", "Newtown"), ("LOCATION", "2042")]),
+        ("Collected: 1l/O4/25 0730 ...", [("DATE_TIME", "1l/O4/25"), ("DATE_TIME", "0730")]),
+        ("PhilHealth 12-345678901-2; IMSS 1234 56 7890 1", [("HEALTH_PLAN_NUMBER", "12-345678901-2"), ("HEALTH_PLAN_NUMBER", "1234 56 7890 1")]),
+        ("I/O 1200/800; Na 13l/ 4", []),
+    ],
+)
+def test_when_a_postcode_abroad_an_ocr_date_or_a_national_plan_number_is_written_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected

@@ -511,3 +511,27 @@ def test_when_a_score_named_after_a_person_has_its_whole_number_score_then_the_s
     text: str, value: str, label: str, kept: str | None
 ) -> None:
     assert _kept(text, value, label) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label", "grown"),
+    [
+        ("informant: son Ignacio De la Rosa. State file", "Ignacio De", "PERSON", "Ignacio De la Rosa"),
+        ("RE: patient  B A K E R ,  J O H N  DOB", "B A K E R", "PERSON", "B A K E R ,  J O H N"),
+        ("from Quezon City, Metro Manila", "Quezon", "LOCATION", "Quezon City"),
+        ("met at Kansas City Hall", "Kansas", "LOCATION", "Kansas"),
+    ],
+)
+def test_when_a_name_has_its_particle_spaced_letters_or_city_word_beside_it_then_it_grows(text: str, value: str, label: str, grown: str) -> None:
+    start = text.index(value)
+    span = extend_to_rules(text, Span(start, start + len(value), label))
+    assert text[span.start : span.end] == grown
+
+
+def test_when_a_name_is_written_in_two_scripts_with_a_slash_then_both_are_people() -> None:
+    from deid.rules.joins import names_in_two_scripts
+
+    text = "Pt: சரவணன் குமார் / Saravanan Kumar, 51M"
+    latin = text.index("Saravanan")
+    found = names_in_two_scripts(text, [Span(latin, latin + len("Saravanan Kumar"), "PERSON")])
+    assert [text[s.start : s.end] for s in found] == ["சரவணன் குமார்", "Saravanan Kumar"]
