@@ -32,6 +32,7 @@ from deid.rules import (
     cities_after_places,
     extend_to_rules,
     grow_to_tokens,
+    intersections,
     join_pieces,
     names_in_two_scripts,
     split_runaway,
@@ -343,6 +344,6 @@ def complete_spans(text: str, model_spans: Sequence[Span], labels: Sequence[str]
     if config.propagate:
         spans = propagate_mentions(text, spans)
     spans = unite_overlapping(spans)
-    for rule in (cities_after_places, names_in_two_scripts, grow_to_tokens, join_pieces):
+    for rule in (cities_after_places, names_in_two_scripts, intersections, grow_to_tokens, join_pieces):
         spans = rule(text, spans)
     return spans

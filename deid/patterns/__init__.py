@@ -421,6 +421,18 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(r"(?i:\bthứ[ \t]+(?:hai|ba|tư|năm|sáu|bảy)|\bchủ[ \t]+nhật)(?:[ \t,]+(?:ngày[ \t]+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?)?(?![\w/])"),
     ),
     Detector("time_vietnamese", "DATE_TIME", re.compile(r"(?<![\w:.])(?:[01]?\d|2[0-3])[ \t]?giờ(?:[ \t]+[0-5]?\d(?:[ \t]+phút)?)?(?!\w)")),
+    # A record number typed digit by digit after its keyword, as fax cover sheets are ("MRN: 7 7 2 1 0 9 4").
+    Detector("mrn_spaced", "MEDICAL_RECORD_NUMBER", re.compile(rf"(?i:\b(?:MRN|MR\s*#|patient\s+ID))[ \t]*[:#]?[ \t]*(?P<{VALUE}>\d(?: \d){{5,11}})(?!\s?\d)"), VALUE),
+    # A time about which an event happened ("swallowed a battery ~1900", "T-boned ~0140").
+    Detector("time_about", "DATE_TIME", re.compile(rf"(?<![\w~])~[ \t]?(?P<{VALUE}>{_MILITARY_TIME}|{_EARLY_MILITARY_TIME})"), VALUE),
+    # A Thai date with the month abbreviated ("5 ก.พ. 2569", Buddhist-era year).
+    Detector(
+        "date_thai",
+        "DATE_TIME",
+        re.compile(r"(?<!\d)\d{1,2}[ \t]?(?:ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.)(?:[ \t]?\d{2,4})?(?!\d)"),
+    ),
+    # An age over 89 in the cell after a "SURNAME, I" cell of a census or whiteboard table ("| KAPLAN, S | 91 |").
+    Detector("age_in_table", "AGE", re.compile(r"\|[ \t]*[A-Z][A-Z'’-]+,[ \t]*[A-Z][A-Za-z.]*[ \t]*\|[ \t]*(?P<value>9\d|1[01]\d)[ \t]*(?=\|)"), VALUE),
     # An Australian postcode after its state ("Glebe NSW 2037"): the state stays untagged.
     Detector("postcode_au", "LOCATION", re.compile(rf"(?<![\w-])(?:NSW|VIC|QLD|SA|WA|TAS|ACT|NT)[ \t]+(?P<{VALUE}>[0-9]{{4}})(?![\w-])"), VALUE),
     # A date read by OCR without its keyword ("Collected: 0l/09/26"): a letter for a digit, four real digits at least.

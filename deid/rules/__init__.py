@@ -1,7 +1,7 @@
 """The entity set's rules on detected spans: ``span`` for one span against its text, ``joins`` for a document's
 spans together."""
 
-from deid.rules.joins import cities_after_places, grow_to_tokens, join_pieces, names_in_two_scripts
+from deid.rules.joins import cities_after_places, grow_to_tokens, intersections, join_pieces, names_in_two_scripts
 from deid.rules.span import (
     LEADING_TITLE,
     RELATIONS,
@@ -19,6 +19,7 @@ __all__ = [
     "cities_after_places",
     "extend_to_rules",
     "grow_to_tokens",
+    "intersections",
     "join_pieces",
     "names_a_product",
     "names_in_two_scripts",

@@ -118,4 +118,26 @@ def names_in_two_scripts(text: str, spans: list[Span]) -> list[Span]:
             if before and before.group(1).strip():
                 start = before.start(1)
                 found.append(Span(start, start + len(before.group(1).rstrip()), "PERSON"))
+    partial = [f for f in found if any(s.label == "PERSON" and s.start < f.end and f.start < s.end and (s.start > f.start or s.end < f.end) for s in spans)]
+    if partial:  # "राजेश कुमार" tagged of "राजेश कुमार शर्मा": the whole name
+        spans = unite_overlapping([*spans, *partial])
     return _with_uncovered(spans, found)
+
+
+# A street intersection is one LOCATION ("at Peachtree and 10th", "near Vermont and Slauson"): where one of its
+# streets is tagged, the whole of it is.
+_INTERSECTION = re.compile(
+    r"\b(?:at|near|corner\s+of|intersection\s+of|off)\s+"
+    r"((?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))(?:\s(?:St|Ave|Blvd|Rd|Dr)\.?)?\s(?:and|&)\s(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))(?:\s(?:St|Ave|Blvd|Rd|Dr)\b\.?)?)(?![\w'’-])"
+)
+
+
+def intersections(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` with each street intersection that has a tagged street grown to the whole intersection (above)."""
+    whole = []
+    for match in _INTERSECTION.finditer(text):
+        start, end = match.span(1)
+        if any(s.label == "LOCATION" and s.start >= start and s.end <= end for s in spans):
+            whole.append(Span(start, end, "LOCATION"))
+    return unite_overlapping([*spans, *whole]) if whole else spans
+

@@ -281,7 +281,7 @@ _UNIT_NUMBER = re.compile(r"\s*#?\s*[A-Za-z]?\d{1,5}[A-Za-z]?(?![\w-])")
 _PARTICLE_AT_END = re.compile(r"(?<=\s)(?:De|de|Del|del|Da|da|Van|van|Von|von|Di|di|Du|du|Dos|dos|La|la|Le|le|Bin|bin|Al|al)$")
 _NAME_AFTER_PARTICLE = re.compile(r"(?:\s(?:la|las|los|le|der|den|da|de))?\s[A-Z][a-zà-ÿ'’-]+(?![\w'’-])")
 _SPACED_LETTERS = re.compile(r"[A-Z](?: [A-Z]){2,}")
-_SPACED_LETTERS_AFTER = re.compile(r"\s*,?\s{1,3}[A-Z](?: [A-Z]){1,}(?![\w])")
+_SPACED_LETTERS_AFTER = re.compile(r"\s*,?\s{1,3}[A-Z](?: [A-Za-z]){1,}(?![\w])")
 _CITY_WORD_AFTER = re.compile(r" City\b(?! (?:Hall|Council|Jail|Hospital|Clinic|Health)\b)")
 _LOWER_STREET_TYPE_AFTER = re.compile(r" (?:st|ave|rd|blvd|dr|ln|pkwy|hwy|street|avenue|road|drive|lane|boulevard|parkway|highway)\b\.?")
 

@@ -705,3 +705,16 @@ def test_when_a_name_stands_alone_in_parentheses_or_as_a_nickname_then_it_is_a_p
 )
 def test_when_a_postcode_abroad_an_ocr_date_or_a_national_plan_number_is_written_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("To: clinic   MRN: 4 4 0 9 1 2 7\nRe: referral", [("MEDICAL_RECORD_NUMBER", "4 4 0 9 1 2 7")]),
+        ("struck by a car ~0215, EMS ~1500 mL out; smoker since ~1990", [("DATE_TIME", "0215")]),
+        ("นัดตรวจ 12 มี.ค. 2569 ที่", [("DATE_TIME", "12 มี.ค. 2569")]),
+        ("3E-04 | NOVAK, T | 93 | fall | x\n3E-05 | REYES, A | 45 | CHF |", [("PERSON", "NOVAK, T"), ("AGE", "93"), ("PERSON", "REYES, A")]),
+    ],
+)
+def test_when_a_record_number_time_thai_date_or_table_age_takes_set_6s_other_forms_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text, ["MEDICAL_RECORD_NUMBER", "DATE_TIME", "AGE", "PERSON"]) == expected

@@ -518,6 +518,7 @@ def test_when_a_score_named_after_a_person_has_its_whole_number_score_then_the_s
     [
         ("informant: son Ignacio De la Rosa. State file", "Ignacio De", "PERSON", "Ignacio De la Rosa"),
         ("RE: patient  B A K E R ,  J O H N  DOB", "B A K E R", "PERSON", "B A K E R ,  J O H N"),
+        ("Patient: D I A Z , M a r i s o l   MRN", "D I A Z", "PERSON", "D I A Z , M a r i s o l"),
         ("from Quezon City, Metro Manila", "Quezon", "LOCATION", "Quezon City"),
         ("met at Kansas City Hall", "Kansas", "LOCATION", "Kansas"),
     ],
@@ -535,3 +536,27 @@ def test_when_a_name_is_written_in_two_scripts_with_a_slash_then_both_are_people
     latin = text.index("Saravanan")
     found = names_in_two_scripts(text, [Span(latin, latin + len("Saravanan Kumar"), "PERSON")])
     assert [text[s.start : s.end] for s in found] == ["சரவணன் குமார்", "Saravanan Kumar"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "whole"),
+    [
+        ("found near Halsted and 18th at night", "Halsted", ["Halsted and 18th"]),
+        ("dropped off at Main St & Oak, then", "Oak", ["Main St & Oak"]),
+        ("seen at Mercy and discharged", None, []),  # nothing tagged: no intersection is read into plain words
+    ],
+)
+def test_when_a_street_of_an_intersection_is_tagged_then_the_whole_intersection_is_one_location(text: str, tagged: str | None, whole: list[str]) -> None:
+    from deid.rules import intersections
+
+    spans = [] if tagged is None else [Span(text.index(tagged), text.index(tagged) + len(tagged), "LOCATION")]
+    assert [text[s.start : s.end] for s in intersections(text, spans)] == whole
+
+
+def test_when_part_of_a_name_in_another_script_is_tagged_and_its_latin_form_is_then_the_whole_name_is_covered() -> None:
+    from deid.rules.joins import names_in_two_scripts
+
+    text = "रोगी: सुनील कुमार वर्मा (Sunil Kumar Verma), 61"
+    native, latin = text.index("सुनील"), text.index("Sunil")
+    spans = [Span(native, native + len("सुनील कुमार"), "PERSON"), Span(latin, latin + len("Sunil Kumar Verma"), "PERSON")]
+    assert [text[s.start : s.end] for s in names_in_two_scripts(text, spans)] == ["सुनील कुमार वर्मा", "Sunil Kumar Verma"]
