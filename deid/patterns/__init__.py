@@ -70,6 +70,8 @@ from deid.patterns.base import (
     _valid_ssn,
     _valid_vin,
     _ocr_date,
+    _ocr_age_over_89,
+    _four_digits_at_least,
 )
 from deid.patterns.places import (
     _ADDRESS_CJK,
@@ -430,6 +432,16 @@ DETECTORS: tuple[Detector, ...] = (
         "date_thai",
         "DATE_TIME",
         re.compile(r"(?<!\d)\d{1,2}[ \t]?(?:ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.)(?:[ \t]?\d{2,4})?(?!\d)"),
+    ),
+    # An age read by OCR after its keyword ("Age: 1O2").
+    Detector("age_ocr", "AGE", re.compile(rf"(?i:\bage)[ \t]*:[ \t]*(?P<{VALUE}>[19][\dOoIl]{{1,2}})(?![\w])"), VALUE, _ocr_age_over_89),
+    # A state file (death or birth certificate) number, whatever letters OCR put in it ("State File No. 2025-0O4I88").
+    Detector(
+        "state_file_number",
+        "ID",
+        re.compile(rf"(?i:\b(?:state\s+)?file\s+(?:no\b\.?|number|#))[ \t]*[:#]?[ \t]*(?P<{VALUE}>[\dA-Z][\dA-Z-]{{4,19}})(?![\w-])"),
+        VALUE,
+        _four_digits_at_least,
     ),
     # An age over 89 in the cell after a "SURNAME, I" cell of a census or whiteboard table ("| KAPLAN, S | 91 |").
     Detector("age_in_table", "AGE", re.compile(r"\|[ \t]*[A-Z][A-Z'’-]+,[ \t]*[A-Z][A-Za-z.]*[ \t]*\|[ \t]*(?P<value>9\d|1[01]\d)[ \t]*(?=\|)"), VALUE),

@@ -240,6 +240,18 @@ def _ocr_date(value: str) -> bool:
     return sum(ch.isdigit() for ch in value) >= 4 and any(ch in "OoIl" for ch in value)
 
 
+def _four_digits_at_least(value: str) -> bool:
+    return sum(ch.isdigit() for ch in value) >= 4
+
+
+def _ocr_age_over_89(value: str) -> bool:
+    """An age read by OCR ("1O2", "9l"): a letter for a digit, 90 or over once the letters are read as digits."""
+    if not any(ch in "OoIl" for ch in value):
+        return False
+    digits = value.translate(str.maketrans("OoIl", "0011"))
+    return digits.isdigit() and 90 <= int(digits) < 130
+
+
 def _age_over_89(value: str) -> bool:
     """Ages 90 and over are PHI; ages up to 89 are not (and nobody is 130). An age in words is one of ``_AGE_WORDS``."""
     digits = re.findall(r"\d+", value)

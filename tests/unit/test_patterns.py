@@ -718,3 +718,16 @@ def test_when_a_postcode_abroad_an_ocr_date_or_a_national_plan_number_is_written
 )
 def test_when_a_record_number_time_thai_date_or_table_age_takes_set_6s_other_forms_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text, ["MEDICAL_RECORD_NUMBER", "DATE_TIME", "AGE", "PERSON"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Decedent: X   Age: 1O3   Sex: F", [("AGE", "1O3")]),
+        ("Age: 8O   Sex: M", []),  # under 90 once read
+        ("CERTIFICATE (copy)   State File No. 2024-00I917\nDecedent", [("ID", "2024-00I917")]),
+        ("see file no. ABCDE for the policy", []),
+    ],
+)
+def test_when_an_age_or_a_state_file_number_is_read_by_ocr_then_it_is_detected(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text, ["AGE", "ID"]) == expected
