@@ -20,7 +20,7 @@ from deid.prompt import OutputFormat
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ADAPTER = PROJECT_ROOT / "models" / "smollm2-135m-deid-v2"
+DEFAULT_ADAPTER = PROJECT_ROOT / "models" / "smollm2-135m-deid-v5"
 _WEIGHTS = "adapter_model.safetensors"
 # What an adapter folder holds: weights, peft config, resolved training config. The hash covers all three.
 ADAPTER_FILES = (_WEIGHTS, "adapter_config.json", "train_config.yaml")

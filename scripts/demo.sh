@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY="$PWD/.venv/bin/python"
-MODEL="${DEID_MODEL:-models/smollm2-135m-deid-v2}"
+MODEL="${DEID_MODEL:-models/smollm2-135m-deid-v5}"
 DEMO="${DEID_DEMO_OUT:-out/sample}"
 OUT="$DEMO/notes"  # the job's output (Parquet); the review page goes beside it, not into it
 VERBOSE=()
