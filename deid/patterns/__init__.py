@@ -166,7 +166,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "phone_read_out",
         "PHONE_NUMBER",
-        re.compile(rf"(?i:\b(?:call(?:ed)?(?:\s+me)?(?:\s+back)?(?:\s+at)?|phone|cell|mobile|number|text(?:\s+me)?(?:\s+at)?|reach(?:\s+me)?\s+at))[^\w\n]{{0,3}}(?:is\s+)?(?P<{VALUE}>{_DIGITS_MIXED})"),
+        re.compile(rf"(?i:\b(?:{_PHONE_KEYWORDS})(?:\s+(?:me|back|at))*)[^\w\n]{{0,3}}(?:is\s+)?(?P<{VALUE}>{_DIGITS_MIXED})"),
         VALUE,
         _spoken_phone,
     ),
@@ -444,7 +444,7 @@ DETECTORS: tuple[Detector, ...] = (
         _four_digits_at_least,
     ),
     # An age over 89 in the cell after a "SURNAME, I" cell of a census or whiteboard table ("| KAPLAN, S | 91 |").
-    Detector("age_in_table", "AGE", re.compile(r"\|[ \t]*[A-Z][A-Z'’-]+,[ \t]*[A-Z][A-Za-z.]*[ \t]*\|[ \t]*(?P<value>9\d|1[01]\d)[ \t]*(?=\|)"), VALUE),
+    Detector("age_in_table", "AGE", re.compile(rf"\|[ \t]*[A-Z][A-Z'’-]+,[ \t]*[A-Z][A-Za-z.]*[ \t]*\|[ \t]*(?P<{VALUE}>9\d|1[01]\d)[ \t]*(?=\|)"), VALUE),
     # An Australian postcode after its state ("Glebe NSW 2037"): the state stays untagged.
     Detector("postcode_au", "LOCATION", re.compile(rf"(?<![\w-])(?:NSW|VIC|QLD|SA|WA|TAS|ACT|NT)[ \t]+(?P<{VALUE}>[0-9]{{4}})(?![\w-])"), VALUE),
     # A date read by OCR without its keyword ("Collected: 0l/09/26"): a letter for a digit, four real digits at least.

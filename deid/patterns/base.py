@@ -235,13 +235,13 @@ def _valid_national_id(value: str) -> bool:
     return 6 <= len(re.sub(r"\D", "", value)) <= 20
 
 
-def _ocr_date(value: str) -> bool:
-    """A date read by OCR keeps at least four real digits and has a letter read for a digit (else a date detector has it)."""
-    return sum(ch.isdigit() for ch in value) >= 4 and any(ch in "OoIl" for ch in value)
-
-
 def _four_digits_at_least(value: str) -> bool:
     return sum(ch.isdigit() for ch in value) >= 4
+
+
+def _ocr_date(value: str) -> bool:
+    """A date read by OCR keeps at least four real digits and has a letter read for a digit (else a date detector has it)."""
+    return _four_digits_at_least(value) and any(ch in "OoIl" for ch in value)
 
 
 def _ocr_age_over_89(value: str) -> bool:
@@ -320,7 +320,7 @@ _DIGITS_MIXED = (
 
 def _digit_count(value: str) -> int:
     """Digits in ``value``, a digit word counting as one ("oh" as zero)."""
-    words = re.findall(r"(?i)\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", value)
+    words = re.findall(rf"(?i)\b{_DIGIT_WORD}\b", value)
     return sum(ch.isdigit() for ch in value) + len(words)
 
 

